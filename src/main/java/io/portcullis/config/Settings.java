@@ -1,0 +1,54 @@
+package io.portcullis.config;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * Gateway-wide settings: the {@code gateway:} block of the config file.
+ *
+ * @param dataDir where the gateway keeps its state and its control socket (default: see {@link #defaultDataDir()})
+ * @param stopGrace on stop, how long open connections may go on before they are closed (default 30s)
+ * @param eventLoops threads that move traffic (0: one per core)
+ * @param logConnections one log line per connection and UDP session when it ends (default true)
+ * @param watchConfig re-read the config file when it changes on disk (default true)
+ */
+public record Settings(Path dataDir, Duration stopGrace, int eventLoops, boolean logConnections, boolean watchConfig) {
+
+    public Settings {
+        Objects.requireNonNull(dataDir, "dataDir");
+        Objects.requireNonNull(stopGrace, "stopGrace");
+        if (stopGrace.isNegative()) {
+            throw new IllegalArgumentException("stop-grace must not be negative");
+        }
+        if (eventLoops < 0 || eventLoops > 1024) {
+            throw new IllegalArgumentException("event-loops " + eventLoops + " is out of range (expected: 0 for one per core, or 1-1024)");
+        }
+    }
+
+    public static Settings defaults() {
+        return new Settings(defaultDataDir(), Duration.ofSeconds(30), 0, true, true);
+    }
+
+    /**
+     * {@code $PORTCULLIS_DATA_DIR}, else {@code /var/lib/portcullis} for root, else
+     * {@code $XDG_STATE_HOME/portcullis} or {@code ~/.local/state/portcullis}.
+     */
+    public static Path defaultDataDir() {
+        String env = System.getenv("PORTCULLIS_DATA_DIR");
+        if (env != null && !env.isBlank()) {
+            return Path.of(env);
+        }
+        if ("root".equals(System.getProperty("user.name"))) {
+            return Path.of("/var/lib/portcullis");
+        }
+        String xdg = System.getenv("XDG_STATE_HOME");
+        Path base = xdg != null && !xdg.isBlank() ? Path.of(xdg) : Path.of(System.getProperty("user.home"), ".local", "state");
+        return base.resolve("portcullis");
+    }
+
+    /** The Unix socket through which {@code portcullis status} and {@code reload} reach a running gateway. */
+    public Path controlSocket() {
+        return dataDir.resolve("control.sock");
+    }
+}
