@@ -1,0 +1,49 @@
+package io.portcullis.forward;
+
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ConnectTimeoutException;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.nio.channels.ClosedChannelException;
+
+/** Small helpers shared by the TCP and UDP relays. */
+final class Relay {
+
+    private Relay() {}
+
+    /** Closes {@code ch} once everything already written to it has been flushed. */
+    static void closeOnFlush(Channel ch) {
+        if (ch != null && ch.isActive()) {
+            ch.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+        } else if (ch != null) {
+            ch.close();
+        }
+    }
+
+    /** A short description of a network error for logs and status, without a stack trace. */
+    static String describe(Throwable t) {
+        if (t == null) {
+            return "unknown";
+        }
+        if (t instanceof ConnectTimeoutException) {
+            return "connect timed out";
+        }
+        if (t instanceof ClosedChannelException) {
+            return "channel closed";
+        }
+        String msg = t.getMessage();
+        if (t instanceof ConnectException || t instanceof IOException) {
+            if (msg == null) {
+                return t.getClass().getSimpleName();
+            }
+            // Netty's native errors read "connect(..) failed: Connection refused: /127.0.0.1:9"; keep the reason.
+            int colon = msg.indexOf("failed: ");
+            String reason = colon >= 0 ? msg.substring(colon + 8) : msg;
+            int slash = reason.indexOf(": /");
+            return slash >= 0 ? reason.substring(0, slash) : reason;
+        }
+        return msg == null ? t.getClass().getSimpleName() : msg;
+    }
+}

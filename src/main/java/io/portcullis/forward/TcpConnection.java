@@ -1,0 +1,200 @@
+package io.portcullis.forward;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.socket.DuplexChannel;
+import io.netty.handler.codec.haproxy.HAProxyMessageEncoder;
+import io.portcullis.config.ProxyProtocol;
+import io.portcullis.net.Addresses;
+import java.net.InetSocketAddress;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One client connection relayed to one target: choosing the target, connecting (with retries on other
+ * targets), the PROXY header, half-close, and the closing log line.
+ *
+ * <p>Both of its channels live on the client's event loop, so its fields need no synchronisation.
+ */
+final class TcpConnection {
+
+    private final ForwardRuntime runtime;
+    private final ForwardRules rules;
+    private final int offset;
+    private final Channel client;
+    private final long startNanos = System.nanoTime();
+    private Channel backend;
+    private Upstream upstream;
+    private long tried;
+    private int attempts;
+    private boolean clientInputShut;
+    private boolean backendInputShut;
+    private boolean counted;
+    private String endReason;
+    long bytesIn;
+    long bytesOut;
+
+    TcpConnection(ForwardRuntime runtime, int offset, Channel client) {
+        this.runtime = runtime;
+        this.rules = runtime.rules();
+        this.offset = offset;
+        this.client = client;
+    }
+
+    /** Called when the client's connection is accepted. */
+    void start() {
+        ForwardStats stats = runtime.stats;
+        int max = rules.forward().maxConnections();
+        int open = stats.openConnections.incrementAndGet();
+        counted = true;
+        client.closeFuture().addListener(f -> finish());
+        if (max > 0 && open > max) {
+            refuse("refused: max-connections " + max + " reached");
+            return;
+        }
+        stats.totalConnections.increment();
+        connect();
+    }
+
+    Channel peerOf(boolean fromClient) {
+        return fromClient ? backend : client;
+    }
+
+    private void connect() {
+        upstream = rules.pool().choose((InetSocketAddress) client.remoteAddress(), tried);
+        if (upstream == null) {
+            refuse(attempts == 0 ? "refused: no healthy target" : endReason);
+            return;
+        }
+        attempts++;
+        tried |= rules.pool().bitOf(upstream);
+        upstream.active.incrementAndGet();
+        Upstream chosen = upstream;
+        Bootstrap b = new Bootstrap()
+                .group(client.eventLoop())
+                .channel(runtime.transport().socketChannel())
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) rules.forward().timeouts().connect().toMillis())
+                .option(ChannelOption.AUTO_READ, false)
+                .option(ChannelOption.ALLOW_HALF_CLOSURE, true)
+                .option(ChannelOption.TCP_NODELAY, true)
+                .option(ChannelOption.WRITE_BUFFER_WATER_MARK, ForwardRuntime.WATER_MARK)
+                .handler(new RelayHandler(this, false));
+        b.connect(chosen.socketAddress(offset)).addListener((ChannelFuture f) -> onConnected(f, chosen));
+    }
+
+    private void onConnected(ChannelFuture f, Upstream chosen) {
+        if (!f.isSuccess()) {
+            chosen.active.decrementAndGet();
+            upstream = null;
+            String why = Relay.describe(f.cause());
+            runtime.stats.targetFailures.increment();
+            chosen.recordFailure(why, rules.failureThreshold(), rules.activeChecks(), System.nanoTime());
+            endReason = "target unreachable: " + chosen + " (" + why + ")";
+            if (client.isActive() && attempts < rules.maxAttempts()) {
+                connect();
+            } else {
+                reset();
+            }
+            return;
+        }
+        chosen.recordSuccess();
+        endReason = null;
+        backend = f.channel();
+        if (!client.isActive()) {
+            backend.close();
+            return;
+        }
+        if (rules.forward().proxyProtocol() != ProxyProtocol.NONE) {
+            backend.pipeline().addFirst(HAProxyMessageEncoder.INSTANCE);
+            backend.write(ProxyHeaders.of(rules.forward().proxyProtocol(), client));
+            backend.pipeline().remove(HAProxyMessageEncoder.INSTANCE);
+        }
+        client.pipeline().addLast(new RelayHandler(this, true));
+        backend.flush();
+        backend.config().setAutoRead(true);
+        client.config().setAutoRead(true);
+    }
+
+    /** One side will send no more: pass the FIN on, and close once both sides are done. */
+    void inputShutdown(boolean fromClient) {
+        if (fromClient) {
+            clientInputShut = true;
+        } else {
+            backendInputShut = true;
+        }
+        Channel peer = peerOf(fromClient);
+        if (clientInputShut && backendInputShut) {
+            end(fromClient ? "client closed" : "target closed");
+            Relay.closeOnFlush(client);
+            Relay.closeOnFlush(backend);
+            return;
+        }
+        if (peer instanceof DuplexChannel duplex && peer.isActive()) {
+            peer.flush();
+            peer.writeAndFlush(io.netty.buffer.Unpooled.EMPTY_BUFFER)
+                    .addListener(x -> duplex.shutdownOutput());
+        } else {
+            close(fromClient ? "client closed" : "target closed");
+        }
+    }
+
+    /** One side's connection is gone: deliver what is queued to the other side, then close it. */
+    void closed(boolean fromClient) {
+        end(fromClient ? "client closed" : "target closed");
+        Relay.closeOnFlush(peerOf(fromClient));
+    }
+
+    void close(String reason) {
+        end(reason);
+        client.close();
+        if (backend != null) {
+            backend.close();
+        }
+    }
+
+    void failed(boolean fromClient, Throwable cause) {
+        close((fromClient ? "client error: " : "target error: ") + Relay.describe(cause));
+    }
+
+    private void end(String reason) {
+        if (endReason == null) {
+            endReason = reason;
+        }
+    }
+
+    private void refuse(String reason) {
+        runtime.stats.refused.increment();
+        endReason = reason;
+        reset();
+    }
+
+    /** Closes the client with a TCP reset, so it learns at once that nobody is there. */
+    private void reset() {
+        if (client.isActive()) {
+            client.config().setOption(ChannelOption.SO_LINGER, 0);
+        }
+        client.close();
+    }
+
+    private void finish() {
+        if (!counted) {
+            return;
+        }
+        counted = false;
+        runtime.stats.openConnections.decrementAndGet();
+        if (upstream != null) {
+            upstream.active.decrementAndGet();
+        }
+        if (backend != null) {
+            backend.close();
+        }
+        if (runtime.logConnections()) {
+            long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos);
+            ForwardRuntime.CONNECTIONS.info("conn forward={} proto=tcp client={} listen={} target={} bytes_in={} bytes_out={} duration_ms={} end=\"{}\"",
+                    rules.forward().name(), Addresses.format(client.remoteAddress()), Addresses.format(client.localAddress()),
+                    upstream != null ? Addresses.format(upstream.socketAddress(offset)) : "-", bytesIn, bytesOut, ms,
+                    endReason == null ? "closed" : endReason);
+        }
+    }
+}
