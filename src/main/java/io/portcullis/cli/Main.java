@@ -1,10 +1,104 @@
 package io.portcullis.cli;
 
-/** Entry point of the {@code portcullis} command. */
-public final class Main {
-    private Main() {}
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * Entry point of the {@code portcullis} command: the gateway daemon and the tools around it.
+ */
+@Command(
+        name = "portcullis",
+        mixinStandardHelpOptions = true,
+        versionProvider = Main.Version.class,
+        header = "Portcullis: a self-hosted port gateway.",
+        description = {
+            "Publishes internal TCP and UDP services on external ports, with load balancing, health checks and",
+            "PROXY protocol, live reloads that never drop open connections, and plain-words answers about",
+            "who holds which port.",
+            ""
+        },
+        commandListHeading = "%nCommands:%n",
+        subcommands = {
+            RunCommand.class,
+            ValidateCommand.class,
+            StatusCommand.class,
+            ReloadCommand.class,
+            SampleConfigCommand.class,
+            CommandLine.HelpCommand.class
+        },
+        footerHeading = "%nGetting started:%n",
+        footer = {
+            "  portcullis sample-config > portcullis.yaml   write a commented example config",
+            "  portcullis validate -c portcullis.yaml       check it without starting anything",
+            "  portcullis run -c portcullis.yaml            run the gateway in the foreground",
+            "  portcullis status                            what a running gateway is doing",
+            "  portcullis reload                            apply an edited config (or send SIGHUP)",
+            "",
+            "Exit status: 0 success, 1 failure (invalid config, gateway refused), 2 bad command line.",
+            "Docs: README.md and docs/configuration.md in the source tree."
+        })
+public final class Main implements Runnable {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
 
     public static void main(String[] args) {
-        System.out.println("portcullis");
+        System.exit(commandLine().execute(args));
+    }
+
+    /** The configured command line, for tests and for {@link #main}. */
+    public static CommandLine commandLine() {
+        CommandLine cli = new CommandLine(new Main());
+        Extensions.register(cli);
+        cli.setExecutionExceptionHandler(new Errors());
+        cli.setCaseInsensitiveEnumValuesAllowed(true);
+        return cli;
+    }
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    /** The version from the jar's manifest. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String v = Main.class.getPackage().getImplementationVersion();
+            return new String[] {
+                "portcullis " + (v == null ? "(development build)" : v),
+                "Java " + Runtime.version() + " (" + System.getProperty("java.vendor") + ")"
+            };
+        }
+    }
+
+    /** A failure the user can act on: printed as one message, never with a stack trace. */
+    static final class UserException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+        final int exitCode;
+
+        UserException(String message) {
+            this(message, 1);
+        }
+
+        UserException(String message, int exitCode) {
+            super(message, null, false, false);
+            this.exitCode = exitCode;
+        }
+    }
+
+    /** Prints errors as words; only a real bug gets its stack trace, with a request to report it. */
+    static final class Errors implements CommandLine.IExecutionExceptionHandler {
+        @Override
+        public int handleExecutionException(Exception ex, CommandLine cli, CommandLine.ParseResult parsed) {
+            if (ex instanceof UserException u) {
+                cli.getErr().println("portcullis: " + u.getMessage());
+                return u.exitCode;
+            }
+            cli.getErr().println("portcullis: internal error: " + ex);
+            ex.printStackTrace(cli.getErr());
+            cli.getErr().println("This is a bug in Portcullis; please report it with the lines above.");
+            return 1;
+        }
     }
 }

@@ -32,12 +32,7 @@ final class RelayHandler extends ChannelInboundHandlerAdapter {
             ReferenceCountUtil.release(msg);
             return;
         }
-        int n = buf.readableBytes();
-        if (fromClient) {
-            connection.bytesIn += n;
-        } else {
-            connection.bytesOut += n;
-        }
+        connection.count(fromClient, buf.readableBytes());
         peer.write(buf, peer.voidPromise());
         if (!peer.isWritable()) {
             peer.flush();

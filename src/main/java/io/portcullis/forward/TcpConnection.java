@@ -32,8 +32,8 @@ final class TcpConnection {
     private boolean backendInputShut;
     private boolean counted;
     private String endReason;
-    long bytesIn;
-    long bytesOut;
+    private long bytesIn;
+    private long bytesOut;
 
     TcpConnection(ForwardRuntime runtime, int offset, Channel client) {
         this.runtime = runtime;
@@ -55,6 +55,16 @@ final class TcpConnection {
         }
         stats.totalConnections.increment();
         connect();
+    }
+
+    void count(boolean fromClient, int n) {
+        if (fromClient) {
+            bytesIn += n;
+            runtime.stats.bytesIn.add(n);
+        } else {
+            bytesOut += n;
+            runtime.stats.bytesOut.add(n);
+        }
     }
 
     Channel peerOf(boolean fromClient) {

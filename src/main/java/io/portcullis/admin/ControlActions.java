@@ -1,0 +1,14 @@
+package io.portcullis.admin;
+
+/**
+ * What the local control socket can ask of a running gateway. The composition root implements it; the
+ * admin package only carries requests and answers.
+ */
+public interface ControlActions {
+
+    /** The gateway's current state, as a JSON-serialisable object. */
+    Object status();
+
+    /** Re-reads the config file and applies it; the answer says what changed or why it was refused. */
+    Object reload();
+}

@@ -1,0 +1,7 @@
+/**
+ * The admin plane. Today: the local control socket that the CLI's {@code status} and {@code reload} use.
+ * The REST API, accounts and dashboard will live here too.
+ *
+ * <p>Starting points: {@link io.portcullis.admin.ControlServer}, {@link io.portcullis.admin.ControlClient}.
+ */
+package io.portcullis.admin;

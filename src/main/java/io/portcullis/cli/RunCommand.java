@@ -1,0 +1,101 @@
+package io.portcullis.cli;
+
+import ch.qos.logback.classic.Level;
+import io.portcullis.Gateway;
+import io.portcullis.config.ConfigLoader;
+import io.portcullis.config.GatewayConfig;
+import io.portcullis.config.Settings;
+import io.portcullis.forward.ApplyResult;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code portcullis run}: the gateway daemon, in the foreground. */
+@Command(name = "run", mixinStandardHelpOptions = true,
+        header = "Run the gateway in the foreground until SIGTERM or Ctrl-C.",
+        description = {
+            "Starts every enabled forward of the config file. A forward whose port cannot be bound is reported",
+            "(who holds the port, or which privilege is missing) and the others start anyway.",
+            "",
+            "Without -c the gateway starts on built-in defaults with no forwards, and writes a commented",
+            "sample config into its data directory for you to copy.",
+            "",
+            "While it runs:",
+            "  - edit the config file: it is re-read and applied (unless gateway.watch-config is false);",
+            "  - 'portcullis reload' or SIGHUP applies it on demand;",
+            "  - 'portcullis status' shows forwards, targets and counters;",
+            "  - an invalid new config is refused with its errors, and the running one stays;",
+            "  - connections already open are never dropped by a reload.",
+            "SIGTERM/SIGINT stop accepting, let open connections finish for gateway.stop-grace, then exit.",
+            ""
+        },
+        footerHeading = "%nExamples:%n",
+        footer = {
+            "  portcullis run                        built-in defaults (no forwards)",
+            "  portcullis run -c /etc/portcullis/portcullis.yaml",
+            "  PORTCULLIS_DATA_DIR=/tmp/pc portcullis run -c my.yaml"
+        })
+final class RunCommand implements Callable<Integer> {
+
+    @Mixin
+    ConfigOption config;
+
+    @Option(names = "--log-level", paramLabel = "LEVEL", defaultValue = "info",
+            description = "error, warn, info (default) or debug.")
+    String logLevel;
+
+    @Override
+    public Integer call() throws Exception {
+        setLogLevel(logLevel);
+        Logger log = LoggerFactory.getLogger("portcullis");
+        GatewayConfig cfg = config.file != null ? config.load()
+                : new GatewayConfig(List.of(), dataDirOverride(Settings.defaults()), Optional.empty());
+        if (config.file != null && config.dataDir != null) {
+            cfg = new GatewayConfig(cfg.forwards(), dataDirOverride(cfg.settings()), cfg.source());
+        }
+        Gateway gateway = new Gateway(cfg, Explainers.bindFailure());
+        ApplyResult result;
+        try {
+            result = gateway.start();
+        } catch (IOException e) {
+            throw new Main.UserException(e.getMessage());
+        }
+        if (config.file == null) {
+            Path sample = cfg.settings().dataDir().resolve("portcullis.sample.yaml");
+            Files.writeString(sample, ConfigLoader.sampleConfig());
+            log.info("no config file given: running on built-in defaults with no forwards");
+            log.info("a commented sample config is at {}: copy it, edit it, and run 'portcullis run -c FILE'", sample);
+        }
+        log.info("control socket {} ('portcullis status', 'portcullis reload')", cfg.settings().controlSocket());
+        if (!result.bindFailures().isEmpty()) {
+            log.warn("{} listener(s) could not start; the other forwards run. See 'portcullis status'.",
+                    result.bindFailures().size());
+        }
+        Runtime.getRuntime().addShutdownHook(new Thread(gateway::stop, "portcullis-shutdown"));
+        gateway.awaitStop();
+        return 0;
+    }
+
+    private Settings dataDirOverride(Settings s) {
+        if (config.dataDir == null) {
+            return s;
+        }
+        return new Settings(config.dataDir, s.stopGrace(), s.eventLoops(), s.logConnections(), s.watchConfig());
+    }
+
+    private static void setLogLevel(String name) {
+        Level level = Level.toLevel(name, null);
+        if (level == null) {
+            throw new Main.UserException("--log-level '" + name + "' is not a level (expected: error, warn, info, debug)", 2);
+        }
+        ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger(Logger.ROOT_LOGGER_NAME)).setLevel(level);
+    }
+}

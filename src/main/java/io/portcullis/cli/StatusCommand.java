@@ -1,0 +1,107 @@
+package io.portcullis.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.portcullis.admin.ControlClient;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code portcullis status}: what a running gateway is doing. */
+@Command(name = "status", mixinStandardHelpOptions = true,
+        header = "Show the forwards of a running gateway, their targets and counters.",
+        description = {
+            "Asks the running gateway over its control socket (in its data directory). Columns:",
+            "  OPEN/TOTAL  TCP connections open now / since start;  SESS  UDP sessions open now",
+            "  IN/OUT      bytes from clients to targets / back;  REFUSED  refused by limits or no healthy target",
+            "  FAILS       failed attempts to reach a target",
+            "Listeners that could not bind are listed below the table with the reason.",
+            ""
+        },
+        footerHeading = "%nExamples:%n",
+        footer = {"  portcullis status", "  portcullis status --json | jq '.forwards[].counters'",
+            "  portcullis status --data-dir /tmp/pc"})
+final class StatusCommand implements Callable<Integer> {
+
+    @Mixin
+    ConfigOption config;
+
+    @Option(names = "--json", description = "Print the gateway's answer as JSON.")
+    boolean json;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        JsonNode status;
+        try {
+            status = ControlClient.send(config.controlSocket(), "status");
+        } catch (IOException e) {
+            throw new Main.UserException(e.getMessage());
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        if (json) {
+            try {
+                out.println(new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(status));
+            } catch (IOException e) {
+                throw new Main.UserException(e.getMessage());
+            }
+            out.flush();
+            return 0;
+        }
+        out.printf("gateway pid %s, up since %s, %s transport, config %s%n", status.path("pid").asText(),
+                status.path("startedAt").asText(), status.path("transport").asText(),
+                status.path("configFile").isNull() ? "(built-in defaults)" : status.path("configFile").asText());
+        if (!status.path("lastReloadError").isNull() && status.has("lastReloadError")) {
+            out.println("last reload was refused; the running config stays:");
+            out.println("  " + status.path("lastReloadError").asText().replace("\n", "\n  "));
+        }
+        JsonNode forwards = status.path("forwards");
+        if (forwards.isEmpty()) {
+            out.println("no forwards configured");
+            out.flush();
+            return 0;
+        }
+        Table t = new Table("FORWARD", "PROTO", "LISTEN", "STATE", "OPEN", "TOTAL", "SESS", "IN", "OUT", "REFUSED",
+                "FAILS", "TARGETS");
+        List<String> problems = new ArrayList<>();
+        for (JsonNode f : forwards) {
+            JsonNode c = f.path("counters");
+            List<String> targets = new ArrayList<>();
+            for (JsonNode tg : f.path("targets")) {
+                targets.add(tg.path("address").asText() + (tg.path("healthy").asBoolean() ? " up" : " DOWN")
+                        + "(" + tg.path("active").asInt() + ")");
+                if (!tg.path("healthy").asBoolean() && tg.hasNonNull("reason")) {
+                    problems.add(f.path("name").asText() + ": target " + tg.path("address").asText() + " down: "
+                            + tg.path("reason").asText());
+                }
+            }
+            for (JsonNode l : f.path("listeners")) {
+                if (l.hasNonNull("error")) {
+                    problems.add(f.path("name").asText() + ": cannot listen on " + l.path("protocol").asText() + " "
+                            + l.path("address").asText() + ": " + l.path("error").asText());
+                }
+            }
+            t.row(f.path("name").asText(), f.path("protocols").asText(), f.path("listen").asText(),
+                    f.path("state").asText(), c.path("openConnections").asLong(), c.path("totalConnections").asLong(),
+                    c.path("openUdpSessions").asLong(), Table.bytes(c.path("bytesIn").asLong()),
+                    Table.bytes(c.path("bytesOut").asLong()), c.path("refused").asLong(),
+                    c.path("targetFailures").asLong(), String.join(", ", targets));
+        }
+        t.print(out);
+        if (!problems.isEmpty()) {
+            out.println();
+            problems.forEach(p -> out.println("! " + p));
+        }
+        out.flush();
+        return 0;
+    }
+}
