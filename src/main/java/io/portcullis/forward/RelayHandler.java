@@ -27,16 +27,22 @@ final class RelayHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        Channel peer = connection.peerOf(fromClient);
-        if (peer == null || !(msg instanceof ByteBuf buf)) {
+        if (!(msg instanceof ByteBuf buf)) {
             ReferenceCountUtil.release(msg);
+            return;
+        }
+        Channel peer = connection.peerOf(fromClient);
+        if (peer == null) {
+            // Epoll reads a peer's FIN (and the data before it) even with auto-read off: hold it until connected.
+            connection.holdEarly(buf);
             return;
         }
         connection.count(fromClient, buf.readableBytes());
         peer.write(buf, peer.voidPromise());
         if (!peer.isWritable()) {
-            peer.flush();
+            // Pause first: if the flush drains the peer at once, its writability event turns reading back on.
             ctx.channel().config().setAutoRead(false);
+            peer.flush();
         }
     }
 

@@ -31,6 +31,8 @@ final class TcpConnection {
     private boolean clientInputShut;
     private boolean backendInputShut;
     private boolean counted;
+    /** Client bytes that arrived before the target connection was up (bounded: auto-read is off until then). */
+    private java.util.ArrayDeque<io.netty.buffer.ByteBuf> early;
     private String endReason;
     private long bytesIn;
     private long bytesOut;
@@ -54,7 +56,15 @@ final class TcpConnection {
             return;
         }
         stats.totalConnections.increment();
+        client.pipeline().addLast(new RelayHandler(this, true));
         connect();
+    }
+
+    void holdEarly(io.netty.buffer.ByteBuf buf) {
+        if (early == null) {
+            early = new java.util.ArrayDeque<>(2);
+        }
+        early.add(buf);
     }
 
     void count(boolean fromClient, int n) {
@@ -120,14 +130,29 @@ final class TcpConnection {
             backend.write(ProxyHeaders.of(rules.forward().proxyProtocol(), client));
             backend.pipeline().remove(HAProxyMessageEncoder.INSTANCE);
         }
-        client.pipeline().addLast(new RelayHandler(this, true));
+        if (early != null) {
+            for (io.netty.buffer.ByteBuf b; (b = early.poll()) != null; ) {
+                count(true, b.readableBytes());
+                backend.write(b, backend.voidPromise());
+            }
+        }
         backend.flush();
         backend.config().setAutoRead(true);
-        client.config().setAutoRead(true);
+        if (clientInputShut) {
+            clientInputShut = false;
+            inputShutdown(true);
+        } else {
+            client.config().setAutoRead(true);
+        }
     }
 
     /** One side will send no more: pass the FIN on, and close once both sides are done. */
     void inputShutdown(boolean fromClient) {
+        if (backend == null) {
+            // The client finished sending before the target connection was up; pass the FIN on once it is.
+            clientInputShut = true;
+            return;
+        }
         if (fromClient) {
             clientInputShut = true;
         } else {
@@ -192,6 +217,10 @@ final class TcpConnection {
             return;
         }
         counted = false;
+        if (early != null) {
+            early.forEach(io.netty.buffer.ByteBuf::release);
+            early.clear();
+        }
         runtime.stats.openConnections.decrementAndGet();
         if (upstream != null) {
             upstream.active.decrementAndGet();
