@@ -14,8 +14,9 @@ final class ConfigOption {
     Path file;
 
     @Option(names = "--data-dir", paramLabel = "DIR",
-            description = "The gateway's data directory (holds its control socket). Default: gateway.data-dir from -c, "
-                    + "else $PORTCULLIS_DATA_DIR, else /var/lib/portcullis for root, ~/.local/state/portcullis otherwise.")
+            description = "The gateway's data directory, which holds its control socket. Default: gateway.data-dir "
+                    + "from -c, else $PORTCULLIS_DATA_DIR, else /var/lib/portcullis for root and "
+                    + "~/.local/state/portcullis for others.")
     Path dataDir;
 
     /** The config from {@code -c}, with its problems printed as a {@link Main.UserException}. */

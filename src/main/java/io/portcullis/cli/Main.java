@@ -12,9 +12,8 @@ import picocli.CommandLine.Command;
         versionProvider = Main.Version.class,
         header = "Portcullis: a self-hosted port gateway.",
         description = {
-            "Publishes internal TCP and UDP services on external ports, with load balancing, health checks and",
-            "PROXY protocol, live reloads that never drop open connections, and plain-words answers about",
-            "who holds which port.",
+            "Publishes internal TCP and UDP services on external ports, with load balancing, health checks "
+                    + "and PROXY protocol, and live reloads that never drop open connections.",
             ""
         },
         commandListHeading = "%nCommands:%n",
@@ -28,14 +27,14 @@ import picocli.CommandLine.Command;
         },
         footerHeading = "%nGetting started:%n",
         footer = {
-            "  portcullis sample-config > portcullis.yaml   write a commented example config",
-            "  portcullis validate -c portcullis.yaml       check it without starting anything",
-            "  portcullis run -c portcullis.yaml            run the gateway in the foreground",
-            "  portcullis status                            what a running gateway is doing",
-            "  portcullis reload                            apply an edited config (or send SIGHUP)",
+            "  portcullis sample-config > my.yaml   write a commented example config",
+            "  portcullis validate -c my.yaml       check it without starting anything",
+            "  portcullis run -c my.yaml            run the gateway in the foreground",
+            "  portcullis status                    what a running gateway is doing",
+            "  portcullis reload                    apply an edited config (or send SIGHUP)",
             "",
             "Exit status: 0 success, 1 failure (invalid config, gateway refused), 2 bad command line.",
-            "Docs: README.md and docs/configuration.md in the source tree."
+            "Docs: README.md and docs/configuration.md."
         })
 public final class Main implements Runnable {
 
@@ -52,6 +51,7 @@ public final class Main implements Runnable {
         Extensions.register(cli);
         cli.setExecutionExceptionHandler(new Errors());
         cli.setCaseInsensitiveEnumValuesAllowed(true);
+        cli.setUsageHelpAutoWidth(true);
         return cli;
     }
 

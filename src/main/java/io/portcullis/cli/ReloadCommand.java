@@ -14,10 +14,10 @@ import picocli.CommandLine.Spec;
 @Command(name = "reload", mixinStandardHelpOptions = true,
         header = "Make a running gateway re-read and apply its config file.",
         description = {
-            "The new config is validated first; if it has problems they are printed, the gateway keeps",
-            "running the old one, and the exit status is 1. Otherwise only the difference is applied: new",
-            "forwards start, removed ones stop listening, changed ones take new connections under the new",
-            "rules; connections already open are not dropped. Same as sending SIGHUP to the gateway.",
+            "The new config is checked first; if it has problems they are printed, the gateway keeps "
+                    + "running the old one, and the exit status is 1. Otherwise only the difference is applied: "
+                    + "new forwards start, removed ones stop listening, changed ones take new connections under "
+                    + "the new rules; connections already open are not dropped. Same as sending SIGHUP.",
             ""
         })
 final class ReloadCommand implements Callable<Integer> {

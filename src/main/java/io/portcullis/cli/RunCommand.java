@@ -22,19 +22,18 @@ import picocli.CommandLine.Option;
 @Command(name = "run", mixinStandardHelpOptions = true,
         header = "Run the gateway in the foreground until SIGTERM or Ctrl-C.",
         description = {
-            "Starts every enabled forward of the config file. A forward whose port cannot be bound is reported",
-            "(who holds the port, or which privilege is missing) and the others start anyway.",
+            "Starts every enabled forward of the config file. A forward whose port cannot be bound is "
+                    + "reported (who holds the port, or which privilege is missing) and the others start anyway.",
             "",
-            "Without -c the gateway starts on built-in defaults with no forwards, and writes a commented",
-            "sample config into its data directory for you to copy.",
+            "Without -c the gateway starts on built-in defaults with no forwards, and writes a commented "
+                    + "sample config into its data directory for you to copy.",
             "",
-            "While it runs:",
-            "  - edit the config file: it is re-read and applied (unless gateway.watch-config is false);",
-            "  - 'portcullis reload' or SIGHUP applies it on demand;",
-            "  - 'portcullis status' shows forwards, targets and counters;",
-            "  - an invalid new config is refused with its errors, and the running one stays;",
-            "  - connections already open are never dropped by a reload.",
-            "SIGTERM/SIGINT stop accepting, let open connections finish for gateway.stop-grace, then exit.",
+            "While it runs, an edited config file is re-read and applied by itself (unless "
+                    + "gateway.watch-config is false), and on 'portcullis reload' or SIGHUP. Only the difference "
+                    + "is applied; connections already open are never dropped. An invalid new config is refused "
+                    + "with its errors and the running one stays.",
+            "",
+            "SIGTERM or Ctrl-C: stop accepting, let open connections finish for gateway.stop-grace, exit.",
             ""
         },
         footerHeading = "%nExamples:%n",

@@ -18,11 +18,13 @@ import picocli.CommandLine.Spec;
 @Command(name = "status", mixinStandardHelpOptions = true,
         header = "Show the forwards of a running gateway, their targets and counters.",
         description = {
-            "Asks the running gateway over its control socket (in its data directory). Columns:",
-            "  OPEN/TOTAL  TCP connections open now / since start;  SESS  UDP sessions open now",
-            "  IN/OUT      bytes from clients to targets / back;  REFUSED  refused by limits or no healthy target",
-            "  FAILS       failed attempts to reach a target",
-            "Listeners that could not bind are listed below the table with the reason.",
+            "Asks the running gateway over its control socket (in its data directory).",
+            "",
+            "Columns: OPEN and TOTAL are TCP connections open now and since start; SESS is UDP sessions open "
+                    + "now; IN and OUT are bytes from clients to targets and back; REFUSED counts connections "
+                    + "refused by a limit or for want of a healthy target; FAILS counts failed attempts to reach "
+                    + "a target. Listeners that could not bind and targets that are down are listed below the "
+                    + "table with the reason.",
             ""
         },
         footerHeading = "%nExamples:%n",

@@ -15,12 +15,12 @@ import picocli.CommandLine.Model.CommandSpec;
 @Command(name = "validate", mixinStandardHelpOptions = true,
         header = "Check a config file without starting anything.",
         description = {
-            "Reads the file, reports every problem as FILE:LINE:COLUMN: what is wrong, and exits 1 if there is",
-            "any; otherwise prints the forwards it describes and exits 0.",
+            "Reads the file and reports every problem as FILE:LINE:COLUMN: what is wrong. Exits 1 if there "
+                    + "is any; otherwise prints the forwards it describes and exits 0.",
             ""
         },
         footerHeading = "%nExample:%n",
-        footer = "  portcullis validate -c /etc/portcullis/portcullis.yaml && systemctl reload portcullis")
+        footer = "  portcullis validate -c /etc/portcullis/portcullis.yaml && portcullis reload")
 final class ValidateCommand implements Callable<Integer> {
 
     @Mixin
