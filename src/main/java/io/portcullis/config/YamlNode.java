@@ -57,7 +57,7 @@ sealed interface YamlNode permits YamlNode.Scalar, YamlNode.Mapping, YamlNode.Se
      */
     record Mapping(Position at, List<Entry> entries) implements YamlNode {
 
-        Mapping {
+        public Mapping {
             entries = List.copyOf(entries);
         }
 
@@ -74,7 +74,7 @@ sealed interface YamlNode permits YamlNode.Scalar, YamlNode.Mapping, YamlNode.Se
     /** A list. */
     record Sequence(Position at, List<YamlNode> items) implements YamlNode {
 
-        Sequence {
+        public Sequence {
             items = List.copyOf(items);
         }
 

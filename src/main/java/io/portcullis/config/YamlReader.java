@@ -107,7 +107,7 @@ final class YamlReader {
         };
     }
 
-    private Scalar alias(Position at) {
+    private Scalar alias(Position at) throws IOException {
         problems.add(at, "the alias '*" + parser.getText() + "' is not supported (expected: write the value out in full)");
         return new Scalar(at, Kind.ALIAS, parser.getText(), null);
     }
