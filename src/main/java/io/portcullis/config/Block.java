@@ -196,7 +196,7 @@ final class Block {
         if (node instanceof Mapping m) {
             return Optional.of(m);
         }
-        if (node instanceof Scalar s && (s.kind() == Kind.NULL || s.kind() == Kind.ALIAS)) {
+        if (node instanceof Scalar s && (s.isEmpty() || s.kind() == Kind.ALIAS)) {
             return Optional.empty();
         }
         wrongType(key, node, expected);

@@ -36,7 +36,7 @@ final class ConfigBinder {
 
     /** The config, or empty when a problem was added (the caller throws them all). */
     static Optional<GatewayConfig> bind(Optional<YamlNode> root, Problems problems, Optional<Path> source) {
-        if (root.isEmpty() || root.get() instanceof Scalar s && s.kind() == Kind.NULL) {
+        if (root.isEmpty() || root.get() instanceof Scalar s && s.isEmpty()) {
             // An empty file, or one with only comments: a gateway with nothing to forward yet.
             return Optional.of(new GatewayConfig(List.of(), Settings.defaults(), source));
         }
@@ -109,7 +109,7 @@ final class ConfigBinder {
             return List.of();
         }
         YamlNode value = entry.get().value();
-        if (value instanceof Scalar s && (s.kind() == Kind.NULL || s.kind() == Kind.ALIAS)) {
+        if (value instanceof Scalar s && (s.isEmpty() || s.kind() == Kind.ALIAS)) {
             return List.of(); // "forwards:" with nothing under it: no forwards yet
         }
         if (!(value instanceof Sequence seq)) {
