@@ -199,14 +199,21 @@ final class YamlReader {
         if (problem.equals("mapping values are not allowed here")) {
             return "YAML error: unexpected ':' here (expected: a space-separated 'key: value' per line; quote a value that contains ': ')";
         }
-        StringBuilder out = new StringBuilder("YAML error: ").append(problem.replace("<stream end>", "the end of the file"));
+        StringBuilder out = new StringBuilder("YAML error: ").append(plain(problem));
         if (m.getContext() != null && m.getContextMark() != null && mark != null
                 && m.getContextMark().getLine() != mark.getLine()) {
-            out.append(" (").append(m.getContext()).append(" started on line ").append(m.getContextMark().getLine() + 1).append(')');
+            out.append(" (").append(plain(m.getContext())).append(" started on line ").append(m.getContextMark().getLine() + 1).append(')');
         } else if (m.getContext() != null) {
-            out.append(" (").append(m.getContext()).append(')');
+            out.append(" (").append(plain(m.getContext())).append(')');
         }
         return out.toString();
+    }
+
+    /** The parser's words with its jargon swapped for the user's: "scalar" is a value, the stream is the file. */
+    private static String plain(String parserWords) {
+        return parserWords.replace("<stream end>", "the end of the file")
+                .replace("end of stream", "end of the file")
+                .replace("scalar", "value");
     }
 
     private static String lineAt(String text, int zeroBasedLine) {
