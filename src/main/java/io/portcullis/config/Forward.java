@@ -55,37 +55,71 @@ public record Forward(
         Objects.requireNonNull(timeouts, "timeouts");
         Objects.requireNonNull(healthCheck, "healthCheck");
         Objects.requireNonNull(proxyProtocol, "proxyProtocol");
-        if (!NAME.matcher(name).matches()) {
-            throw new IllegalArgumentException("forward name '" + name
-                    + "' is not allowed (expected: 1-63 letters, digits, '.', '_' or '-', starting with a letter or digit)");
-        }
+        checkName(name);
         if (protocols.isEmpty()) {
             throw new IllegalArgumentException("forward '" + name + "' has no protocol (expected: tcp, udp or both)");
         }
         protocols = Set.copyOf(EnumSet.copyOf(protocols));
         targets = List.copyOf(targets);
-        if (targets.isEmpty()) {
-            throw new IllegalArgumentException("forward '" + name + "' has no targets (expected: at least one host:port)");
+        checkListen(listen);
+        checkTargets(name, targets);
+        for (TargetAddress t : targets) {
+            checkTarget(listen, t);
         }
+        checkMaxConnections(maxConnections);
+        checkMaxUdpSessions(maxUdpSessions);
+        checkProxyProtocol(name, proxyProtocol, protocols);
+    }
+
+    // The checks below are the constructor's, one rule each, so that the config loader can run each against
+    // the one YAML value it came from and report the problem at that value's line and column.
+
+    static void checkName(String name) {
+        if (!NAME.matcher(name).matches()) {
+            throw new IllegalArgumentException("forward name '" + name
+                    + "' is not allowed (expected: 1-63 letters, digits, '.', '_' or '-', starting with a letter or digit)");
+        }
+    }
+
+    static void checkListen(ListenAddress listen) {
         if (listen.ports().first() == 0 && !listen.ports().isSingle()) {
             throw new IllegalArgumentException("listen range " + listen.ports() + " starts at port 0 (expected: ports 1-65535 in a range)");
         }
-        for (TargetAddress t : targets) {
-            if (!t.ports().isSingle() && t.ports().size() != listen.ports().size()) {
-                throw new IllegalArgumentException("target " + t + " has " + t.ports().size() + " ports but listen "
-                        + listen + " has " + listen.ports().size()
-                        + " (expected: the same number of ports, or a single target port)");
-            }
-            if (t.ports().first() == 0) {
-                throw new IllegalArgumentException("target " + t + " uses port 0 (expected: 1-65535)");
-            }
+    }
+
+    static void checkTargets(String name, List<TargetAddress> targets) {
+        if (targets.isEmpty()) {
+            throw new IllegalArgumentException("forward '" + name + "' has no targets (expected: at least one host:port)");
         }
+    }
+
+    static void checkTarget(ListenAddress listen, TargetAddress t) {
+        if (!t.ports().isSingle() && t.ports().size() != listen.ports().size()) {
+            throw new IllegalArgumentException("target " + t + " has " + t.ports().size() + " ports but listen "
+                    + listen + " has " + listen.ports().size()
+                    + " (expected: the same number of ports, or a single target port)");
+        }
+        if (t.ports().first() == 0) {
+            throw new IllegalArgumentException("target " + t + " uses port 0 (expected: 1-65535)");
+        }
+    }
+
+    static void checkMaxConnections(int maxConnections) {
         if (maxConnections < 0) {
             throw new IllegalArgumentException("max-connections " + maxConnections + " is negative (expected: 0 for no limit, or a positive number)");
+        }
+    }
+
+    static void checkMaxUdpSessions(int maxUdpSessions) {
+        if (maxUdpSessions < 0) {
+            throw new IllegalArgumentException("max-udp-sessions " + maxUdpSessions + " is negative (expected: at least 1)");
         }
         if (maxUdpSessions < 1) {
             throw new IllegalArgumentException("max-udp-sessions " + maxUdpSessions + " is out of range (expected: at least 1)");
         }
+    }
+
+    static void checkProxyProtocol(String name, ProxyProtocol proxyProtocol, Set<Protocol> protocols) {
         if (proxyProtocol != ProxyProtocol.NONE && protocols.contains(Protocol.UDP) && !protocols.contains(Protocol.TCP)) {
             throw new IllegalArgumentException("proxy-protocol " + proxyProtocol.configName()
                     + " needs TCP, but forward '" + name + "' is UDP only (expected: proxy-protocol: none)");

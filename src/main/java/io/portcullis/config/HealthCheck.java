@@ -21,18 +21,31 @@ public record HealthCheck(Duration interval, Duration timeout, int failures, int
     public HealthCheck {
         Objects.requireNonNull(interval, "interval");
         Objects.requireNonNull(timeout, "timeout");
+        checkInterval(interval);
+        checkTimeout(timeout, interval);
+        checkCount("failures", failures);
+        checkCount("recoveries", recoveries);
+    }
+
+    // One rule each, so the config loader can report a bad value at its own line and column.
+
+    static void checkInterval(Duration interval) {
         if (interval.compareTo(Duration.ofMillis(100)) < 0) {
             throw new IllegalArgumentException("health-check interval " + Durations.format(interval) + " is too short (expected: at least 100ms)");
         }
+    }
+
+    static void checkTimeout(Duration timeout, Duration interval) {
         if (timeout.isNegative() || timeout.isZero() || timeout.compareTo(interval) > 0) {
             throw new IllegalArgumentException("health-check timeout " + Durations.format(timeout)
                     + " must be positive and not longer than the interval " + Durations.format(interval));
         }
-        if (failures < 1 || failures > 100) {
-            throw new IllegalArgumentException("health-check failures " + failures + " is out of range (expected: 1-100)");
-        }
-        if (recoveries < 1 || recoveries > 100) {
-            throw new IllegalArgumentException("health-check recoveries " + recoveries + " is out of range (expected: 1-100)");
+    }
+
+    /** {@code which} is {@code failures} or {@code recoveries}, as the config file spells it. */
+    static void checkCount(String which, int count) {
+        if (count < 1 || count > 100) {
+            throw new IllegalArgumentException("health-check " + which + " " + count + " is out of range (expected: 1-100)");
         }
     }
 }

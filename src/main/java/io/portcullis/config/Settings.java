@@ -18,9 +18,19 @@ public record Settings(Path dataDir, Duration stopGrace, int eventLoops, boolean
     public Settings {
         Objects.requireNonNull(dataDir, "dataDir");
         Objects.requireNonNull(stopGrace, "stopGrace");
+        checkStopGrace(stopGrace);
+        checkEventLoops(eventLoops);
+    }
+
+    // One rule each, so the config loader can report a bad value at its own line and column.
+
+    static void checkStopGrace(Duration stopGrace) {
         if (stopGrace.isNegative()) {
-            throw new IllegalArgumentException("stop-grace must not be negative");
+            throw new IllegalArgumentException("stop-grace must not be negative (expected: a duration such as 30s)");
         }
+    }
+
+    static void checkEventLoops(int eventLoops) {
         if (eventLoops < 0 || eventLoops > 1024) {
             throw new IllegalArgumentException("event-loops " + eventLoops + " is out of range (expected: 0 for one per core, or 1-1024)");
         }

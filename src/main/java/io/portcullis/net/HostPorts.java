@@ -24,6 +24,9 @@ record HostPorts(String host, PortRange ports) {
             return new HostPorts(host, PortRange.parse(rest.substring(1)));
         }
         int colon = s.lastIndexOf(':');
+        if (colon < 0 && s.chars().allMatch(c -> Character.isDigit(c) || c == '-')) {
+            throw new IllegalArgumentException("'" + s + "' has no host (expected: host:port, e.g. 127.0.0.1:" + s + ")");
+        }
         if (colon < 0) {
             throw new IllegalArgumentException("'" + s + "' has no port (expected: host:port, e.g. " + s + ":8080)");
         }
