@@ -1,0 +1,216 @@
+package io.portcullis.ports;
+
+import io.portcullis.net.Protocol;
+import java.io.IOException;
+import java.net.Inet4Address;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Reads the kernel's socket tables, {@code /proc/net/tcp}, {@code tcp6}, {@code udp} and {@code udp6}, into
+ * {@link HostSocket}s.
+ *
+ * <p>The kernel prints each address as the hexadecimal of its 32-bit words as they lie in memory, so on a
+ * little-endian host {@code 127.0.0.1} reads {@code 0100007F}; ports are plain hexadecimal. A line that does
+ * not parse is skipped: a malformed row never stops the rest from being read.
+ */
+public final class SocketTable {
+
+    private final Path procNet;
+    private final ByteOrder byteOrder;
+
+    /** A table reader for this host: {@code /proc/net}, in the host's byte order. */
+    public SocketTable() {
+        this(Path.of("/proc/net"), ByteOrder.nativeOrder());
+    }
+
+    /**
+     * A table reader for the files in {@code procNet}, written by a host with the given byte order (tests use
+     * fixture directories).
+     */
+    public SocketTable(Path procNet, ByteOrder byteOrder) {
+        this.procNet = Objects.requireNonNull(procNet, "procNet");
+        this.byteOrder = Objects.requireNonNull(byteOrder, "byteOrder");
+    }
+
+    /** Every TCP and UDP socket in the four tables; a missing table (no IPv6) counts as empty. */
+    public List<HostSocket> read() throws IOException {
+        List<HostSocket> out = new ArrayList<>();
+        read(Protocol.TCP, out);
+        read(Protocol.UDP, out);
+        return out;
+    }
+
+    /** The sockets of one protocol, IPv4 and IPv6. */
+    public List<HostSocket> read(Protocol protocol) throws IOException {
+        List<HostSocket> out = new ArrayList<>();
+        read(protocol, out);
+        return out;
+    }
+
+    private void read(Protocol protocol, List<HostSocket> out) throws IOException {
+        String base = protocol.label();
+        readFile(protocol, procNet.resolve(base), out);
+        readFile(protocol, procNet.resolve(base + "6"), out);
+    }
+
+    private void readFile(Protocol protocol, Path file, List<HostSocket> out) throws IOException {
+        byte[] bytes;
+        try {
+            bytes = Files.readAllBytes(file);
+        } catch (NoSuchFileException e) {
+            return;
+        }
+        parse(protocol, new String(bytes, StandardCharsets.ISO_8859_1), byteOrder, out);
+    }
+
+    /**
+     * Parses the text of one table into {@code out}. The header line and malformed lines are skipped.
+     *
+     * @return how many lines were skipped as malformed (the header not counted)
+     */
+    static int parse(Protocol protocol, String text, ByteOrder order, List<HostSocket> out) {
+        int skipped = 0;
+        int start = 0;
+        boolean first = true;
+        String[] fields = new String[10];
+        while (start < text.length()) {
+            int end = text.indexOf('\n', start);
+            if (end < 0) {
+                end = text.length();
+            }
+            String line = text.substring(start, end);
+            start = end + 1;
+            if (first) {
+                first = false;
+                if (line.contains("local_address")) {
+                    continue;
+                }
+            }
+            if (line.isBlank()) {
+                continue;
+            }
+            HostSocket s = parseLine(protocol, line, order, fields);
+            if (s == null) {
+                skipped++;
+            } else {
+                out.add(s);
+            }
+        }
+        return skipped;
+    }
+
+    /** One row, or null when it does not parse. */
+    static HostSocket parseLine(Protocol protocol, String line, ByteOrder order, String[] fields) {
+        if (split(line, fields) < fields.length) {
+            return null;
+        }
+        try {
+            InetSocketAddress local = parseEndpoint(fields[1], order);
+            InetSocketAddress remote = parseEndpoint(fields[2], order);
+            if (local == null || remote == null || fields[3].length() > 2) {
+                return null;
+            }
+            int state = Integer.parseInt(fields[3], 16);
+            long uid = Long.parseLong(fields[7]);
+            long inode = Long.parseLong(fields[9]);
+            if (uid < 0 || uid > 0xFFFF_FFFFL || inode < 0) {
+                return null;
+            }
+            return new HostSocket(protocol, local, remote, SocketState.ofCode(state), (int) uid, inode);
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+
+    /** Splits on runs of spaces into {@code fields}; returns how many fields were filled (at most its length). */
+    private static int split(String line, String[] fields) {
+        int n = 0;
+        int i = 0;
+        int len = line.length();
+        while (n < fields.length) {
+            while (i < len && Character.isWhitespace(line.charAt(i))) {
+                i++;
+            }
+            if (i >= len) {
+                break;
+            }
+            int j = i;
+            while (j < len && !Character.isWhitespace(line.charAt(j))) {
+                j++;
+            }
+            fields[n++] = line.substring(i, j);
+            i = j;
+        }
+        return n;
+    }
+
+    /** {@code 0100007F:1F90} or the 32-hex-digit IPv6 form; null when malformed. */
+    static InetSocketAddress parseEndpoint(String text, ByteOrder order) {
+        int colon = text.indexOf(':');
+        if (colon != 8 && colon != 32 || text.length() - colon - 1 != 4) {
+            return null;
+        }
+        int port = parseHex(text, colon + 1, text.length());
+        byte[] bytes = new byte[colon / 2];
+        for (int w = 0; w < colon / 8; w++) {
+            int word = parseHex(text, w * 8, w * 8 + 8);
+            if (word == -1 && !text.regionMatches(true, w * 8, "FFFFFFFF", 0, 8)) {
+                return null;
+            }
+            for (int b = 0; b < 4; b++) {
+                int shift = order == ByteOrder.LITTLE_ENDIAN ? 8 * b : 8 * (3 - b);
+                bytes[w * 4 + b] = (byte) (word >>> shift);
+            }
+        }
+        if (port < 0) {
+            return null;
+        }
+        try {
+            InetAddress address = bytes.length == 4
+                    ? InetAddress.getByAddress(bytes)
+                    // Inet6Address keeps IPv4-mapped addresses (::ffff:a.b.c.d) as IPv6, as the table they came from.
+                    : Inet6Address.getByAddress(null, bytes, -1);
+            return new InetSocketAddress(address, port);
+        } catch (UnknownHostException e) {
+            return null;
+        }
+    }
+
+    /** The value of hex digits text[from, to) (at most 8), or -1 when one is not a hex digit. */
+    private static int parseHex(String text, int from, int to) {
+        long v = 0;
+        for (int i = from; i < to; i++) {
+            int d = Character.digit(text.charAt(i), 16);
+            if (d < 0) {
+                return -1;
+            }
+            v = (v << 4) | d;
+        }
+        return (int) v;
+    }
+
+    /** Whether the address is IPv4, or IPv4 mapped into IPv6 ({@code ::ffff:a.b.c.d}). */
+    static boolean isV4OrMapped(InetAddress a) {
+        if (a instanceof Inet4Address) {
+            return true;
+        }
+        byte[] b = a.getAddress();
+        for (int i = 0; i < 10; i++) {
+            if (b[i] != 0) {
+                return false;
+            }
+        }
+        return (b[10] & 0xFF) == 0xFF && (b[11] & 0xFF) == 0xFF;
+    }
+}
