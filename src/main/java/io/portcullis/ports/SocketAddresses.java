@@ -5,12 +5,12 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 
 /** Addresses printed as {@code ss} prints them: {@code 127.0.0.1}, {@code [::1]}, {@code [::ffff:127.0.0.1]}. */
-final class SocketAddresses {
+public final class SocketAddresses {
 
     private SocketAddresses() {}
 
     /** The address alone, IPv6 in brackets. */
-    static String host(InetAddress a) {
+    public static String host(InetAddress a) {
         if (!(a instanceof Inet6Address)) {
             return a.getHostAddress();
         }
@@ -22,12 +22,12 @@ final class SocketAddresses {
     }
 
     /** {@code address:port}. */
-    static String endpoint(InetSocketAddress s) {
+    public static String endpoint(InetSocketAddress s) {
         return host(s.getAddress()) + ":" + s.getPort();
     }
 
     /** The address alone without brackets, for JSON. */
-    static String plain(InetAddress a) {
+    public static String plain(InetAddress a) {
         String h = host(a);
         return h.startsWith("[") ? h.substring(1, h.length() - 1) : h;
     }
