@@ -60,13 +60,7 @@ public final class PortInventory {
      * (established connections with their peers, TIME-WAIT, ...). Sorted {@link #BY_PORT}.
      */
     public List<PortEntry> scan(boolean includeConnections) throws IOException {
-        List<HostSocket> sockets = new ArrayList<>();
-        for (HostSocket s : table.read()) {
-            if (includeConnections || s.isListening()) {
-                sockets.add(s);
-            }
-        }
-        return join(sockets);
+        return join(includeConnections ? table.read() : table.readListening());
     }
 
     /** Joins the sockets with owners, users, classes and services. Sorted {@link #BY_PORT}. */

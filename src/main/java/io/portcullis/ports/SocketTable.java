@@ -54,24 +54,36 @@ public final class SocketTable {
     /** The sockets of one protocol, IPv4 and IPv6. */
     public List<HostSocket> read(Protocol protocol) throws IOException {
         List<HostSocket> out = new ArrayList<>();
-        read(protocol, out);
+        read(protocol, false, out);
+        return out;
+    }
+
+    /** Only the listening TCP sockets and bound (unconnected) UDP sockets, IPv4 and IPv6. */
+    public List<HostSocket> readListening() throws IOException {
+        List<HostSocket> out = new ArrayList<>();
+        read(Protocol.TCP, true, out);
+        read(Protocol.UDP, true, out);
         return out;
     }
 
     private void read(Protocol protocol, List<HostSocket> out) throws IOException {
-        String base = protocol.label();
-        readFile(protocol, procNet.resolve(base), out);
-        readFile(protocol, procNet.resolve(base + "6"), out);
+        read(protocol, false, out);
     }
 
-    private void readFile(Protocol protocol, Path file, List<HostSocket> out) throws IOException {
+    private void read(Protocol protocol, boolean listeningOnly, List<HostSocket> out) throws IOException {
+        String base = protocol.label();
+        readFile(protocol, procNet.resolve(base), listeningOnly, out);
+        readFile(protocol, procNet.resolve(base + "6"), listeningOnly, out);
+    }
+
+    private void readFile(Protocol protocol, Path file, boolean listeningOnly, List<HostSocket> out) throws IOException {
         byte[] bytes;
         try {
             bytes = Files.readAllBytes(file);
         } catch (NoSuchFileException e) {
             return;
         }
-        parse(protocol, new String(bytes, StandardCharsets.ISO_8859_1), byteOrder, out);
+        parse(protocol, new String(bytes, StandardCharsets.ISO_8859_1), byteOrder, listeningOnly, out);
     }
 
     /**
@@ -80,27 +92,46 @@ public final class SocketTable {
      * @return how many lines were skipped as malformed (the header not counted)
      */
     static int parse(Protocol protocol, String text, ByteOrder order, List<HostSocket> out) {
+        return parse(protocol, text, order, false, out);
+    }
+
+    /**
+     * Parses the text of one table; with {@code listeningOnly}, rows of other states are passed over before
+     * their addresses are parsed (on a busy host most rows are TIME-WAIT).
+     */
+    static int parse(Protocol protocol, String text, ByteOrder order, boolean listeningOnly, List<HostSocket> out) {
+        int listenCode = protocol == Protocol.TCP ? SocketState.LISTEN.code() : SocketState.UNCONN.code();
         int skipped = 0;
         int start = 0;
         boolean first = true;
-        String[] fields = new String[10];
-        while (start < text.length()) {
+        int[] from = new int[FIELDS];
+        int[] to = new int[FIELDS];
+        int length = text.length();
+        while (start < length) {
             int end = text.indexOf('\n', start);
             if (end < 0) {
-                end = text.length();
+                end = length;
             }
-            String line = text.substring(start, end);
+            int lineStart = start;
             start = end + 1;
             if (first) {
                 first = false;
-                if (line.contains("local_address")) {
+                if (text.lastIndexOf("local_address", end) >= lineStart) {
                     continue;
                 }
             }
-            if (line.isBlank()) {
+            int n = split(text, lineStart, end, from, to);
+            if (n == 0) {
                 continue;
             }
-            HostSocket s = parseLine(protocol, line, order, fields);
+            if (n < FIELDS) {
+                skipped++;
+                continue;
+            }
+            if (listeningOnly && (to[3] - from[3] != 2 || parseHex(text, from[3], to[3]) != listenCode)) {
+                continue;
+            }
+            HostSocket s = parseLine(protocol, text, from, to, order);
             if (s == null) {
                 skipped++;
             } else {
@@ -110,49 +141,62 @@ public final class SocketTable {
         return skipped;
     }
 
+    /** The fields a row needs: sl, local, remote, st, queues, timer, retransmits, uid, timeout, inode. */
+    private static final int FIELDS = 10;
+
     /** One row, or null when it does not parse. */
-    static HostSocket parseLine(Protocol protocol, String line, ByteOrder order, String[] fields) {
-        if (split(line, fields) < fields.length) {
+    private static HostSocket parseLine(Protocol protocol, String text, int[] from, int[] to, ByteOrder order) {
+        InetSocketAddress local = parseEndpoint(text.substring(from[1], to[1]), order);
+        InetSocketAddress remote = parseEndpoint(text.substring(from[2], to[2]), order);
+        if (local == null || remote == null || to[3] - from[3] > 2) {
             return null;
         }
-        try {
-            InetSocketAddress local = parseEndpoint(fields[1], order);
-            InetSocketAddress remote = parseEndpoint(fields[2], order);
-            if (local == null || remote == null || fields[3].length() > 2) {
-                return null;
-            }
-            int state = Integer.parseInt(fields[3], 16);
-            long uid = Long.parseLong(fields[7]);
-            long inode = Long.parseLong(fields[9]);
-            if (uid < 0 || uid > 0xFFFF_FFFFL || inode < 0) {
-                return null;
-            }
-            return new HostSocket(protocol, local, remote, SocketState.ofCode(state), (int) uid, inode);
-        } catch (NumberFormatException e) {
+        int state = parseHex(text, from[3], to[3]);
+        long uid = parseDecimal(text, from[7], to[7]);
+        long inode = parseDecimal(text, from[9], to[9]);
+        if (state < 0 || uid < 0 || uid > 0xFFFF_FFFFL || inode < 0) {
             return null;
         }
+        return new HostSocket(protocol, local, remote, SocketState.ofCode(state), (int) uid, inode);
     }
 
-    /** Splits on runs of spaces into {@code fields}; returns how many fields were filled (at most its length). */
-    private static int split(String line, String[] fields) {
+    /** Splits text[start, end) on runs of white space; fills at most {@code from.length} fields, returns how many. */
+    private static int split(String text, int start, int end, int[] from, int[] to) {
         int n = 0;
-        int i = 0;
-        int len = line.length();
-        while (n < fields.length) {
-            while (i < len && Character.isWhitespace(line.charAt(i))) {
+        int i = start;
+        while (n < from.length) {
+            while (i < end && text.charAt(i) <= ' ') {
                 i++;
             }
-            if (i >= len) {
+            if (i >= end) {
                 break;
             }
             int j = i;
-            while (j < len && !Character.isWhitespace(line.charAt(j))) {
+            while (j < end && text.charAt(j) > ' ') {
                 j++;
             }
-            fields[n++] = line.substring(i, j);
+            from[n] = i;
+            to[n] = j;
+            n++;
             i = j;
         }
         return n;
+    }
+
+    /** A non-negative decimal of at most 18 digits, or -1. */
+    private static long parseDecimal(String text, int from, int to) {
+        if (from >= to || to - from > 18) {
+            return -1;
+        }
+        long v = 0;
+        for (int i = from; i < to; i++) {
+            char c = text.charAt(i);
+            if (c < '0' || c > '9') {
+                return -1;
+            }
+            v = v * 10 + (c - '0');
+        }
+        return v;
     }
 
     /** {@code 0100007F:1F90} or the 32-hex-digit IPv6 form; null when malformed. */
@@ -189,6 +233,9 @@ public final class SocketTable {
 
     /** The value of hex digits text[from, to) (at most 8), or -1 when one is not a hex digit. */
     private static int parseHex(String text, int from, int to) {
+        if (from >= to || to - from > 8) {
+            return -1;
+        }
         long v = 0;
         for (int i = from; i < to; i++) {
             int d = Character.digit(text.charAt(i), 16);
