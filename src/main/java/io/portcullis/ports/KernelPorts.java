@@ -2,6 +2,8 @@ package io.portcullis.ports;
 
 import io.portcullis.net.PortRange;
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -43,22 +45,35 @@ public record KernelPorts(int unprivilegedPortStart, PortRange ephemeral, List<P
         PortRange ephemeral = DEFAULTS.ephemeral;
         List<PortRange> reserved = List.of();
         try {
-            start = Integer.parseInt(Files.readString(ipv4.resolve("ip_unprivileged_port_start")).strip());
+            start = Integer.parseInt(readSysctl(ipv4.resolve("ip_unprivileged_port_start")).strip());
         } catch (IOException | RuntimeException e) {
             // keep the default
         }
         try {
-            String[] f = Files.readString(ipv4.resolve("ip_local_port_range")).strip().split("\\s+");
+            String[] f = readSysctl(ipv4.resolve("ip_local_port_range")).strip().split("\\s+");
             ephemeral = new PortRange(Integer.parseInt(f[0]), Integer.parseInt(f[1]));
         } catch (IOException | RuntimeException e) {
             // keep the default
         }
         try {
-            reserved = parseReserved(Files.readString(ipv4.resolve("ip_local_reserved_ports")));
+            reserved = parseReserved(readSysctl(ipv4.resolve("ip_local_reserved_ports")));
         } catch (IOException | RuntimeException e) {
             // none
         }
         return new KernelPorts(start, ephemeral, reserved);
+    }
+
+    /**
+     * Reads a sysctl file in one read: the kernel's integer handlers answer a read at a non-zero offset with
+     * end-of-file, so reading in small pieces (as {@code Files.readString} does on a file of size 0) sees only
+     * the first byte.
+     */
+    static String readSysctl(Path file) throws IOException {
+        try (InputStream in = Files.newInputStream(file)) {
+            byte[] buf = new byte[1 << 16];
+            int n = in.read(buf);
+            return n <= 0 ? "" : new String(buf, 0, n, StandardCharsets.US_ASCII);
+        }
     }
 
     /** Parses the kernel's list form {@code 8080,9000-9010}; bad parts are skipped. */
