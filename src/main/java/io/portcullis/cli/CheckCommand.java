@@ -87,14 +87,14 @@ public final class CheckCommand implements Callable<Integer> {
         if (json) {
             printJson(out, r);
         } else {
-            String service = r.service().map(s -> "  (" + port.port() + "/" + port.protocol().label() + " " + s.name()
-                    + (s.description().isEmpty() ? "" : ": " + s.description()) + ")").orElse("");
+            String service = r.service().map(s -> port.port() + "/" + port.protocol().label() + " " + s.name()
+                    + (s.description().isEmpty() ? "" : " (" + s.description() + ")")).orElse("");
             out.println(r.summary());
             for (String note : r.notes()) {
                 out.println("note: " + note);
             }
             if (!service.isEmpty()) {
-                out.println("service:" + service.substring(1));
+                out.println("service: " + service);
             }
         }
         out.flush();
