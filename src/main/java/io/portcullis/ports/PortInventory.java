@@ -18,14 +18,8 @@ import java.util.Set;
  */
 public final class PortInventory {
 
-    /** Sorted by port, then protocol, then IPv4 before IPv6, then address, then state. */
-    public static final Comparator<PortEntry> BY_PORT = Comparator
-            .comparingInt((PortEntry e) -> e.socket().port())
-            .thenComparing(e -> e.socket().protocol())
-            .thenComparing(e -> e.socket().ipv6())
-            .thenComparing(e -> SocketAddresses.host(e.socket().local().getAddress()))
-            .thenComparing(e -> e.socket().state())
-            .thenComparing(e -> SocketAddresses.endpoint(e.socket().remote()));
+    /** Sorted by port, then protocol, then IPv4 before IPv6, then address, then state, then peer. */
+    public static final Comparator<PortEntry> BY_PORT = (a, b) -> compare(a.socket(), b.socket());
 
     private final SocketTable table;
     private final ProcessIndex processes;
@@ -83,6 +77,26 @@ public final class PortInventory {
         }
         out.sort(BY_PORT);
         return out;
+    }
+
+    private static int compare(HostSocket a, HostSocket b) {
+        int c = Integer.compare(a.port(), b.port());
+        if (c == 0) {
+            c = a.protocol().compareTo(b.protocol());
+        }
+        if (c == 0) {
+            c = Boolean.compare(a.ipv6(), b.ipv6());
+        }
+        if (c == 0) {
+            c = java.util.Arrays.compareUnsigned(a.local().getAddress().getAddress(), b.local().getAddress().getAddress());
+        }
+        if (c == 0) {
+            c = a.state().compareTo(b.state());
+        }
+        if (c == 0) {
+            c = java.util.Arrays.compareUnsigned(a.remote().getAddress().getAddress(), b.remote().getAddress().getAddress());
+        }
+        return c != 0 ? c : Integer.compare(a.remote().getPort(), b.remote().getPort());
     }
 
     /** A hint for a user who sees hidden owners: what to do to see them. */

@@ -2,6 +2,7 @@ package io.portcullis.ports;
 
 import io.portcullis.net.Protocol;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
@@ -77,13 +78,32 @@ public final class SocketTable {
     }
 
     private void readFile(Protocol protocol, Path file, boolean listeningOnly, List<HostSocket> out) throws IOException {
-        byte[] bytes;
+        String text;
         try {
-            bytes = Files.readAllBytes(file);
+            text = readProcFile(file);
         } catch (NoSuchFileException e) {
             return;
         }
-        parse(protocol, new String(bytes, StandardCharsets.ISO_8859_1), byteOrder, listeningOnly, out);
+        parse(protocol, text, byteOrder, listeningOnly, out);
+    }
+
+    /**
+     * Reads a /proc table with large reads. The kernel produces these tables anew for every read() call and
+     * walks its socket hash from the start to the offset each time, so the small reads of
+     * {@code Files.readAllBytes} (8 KiB on a file whose size is 0) take seconds on a host with many sockets.
+     */
+    static String readProcFile(Path file) throws IOException {
+        try (InputStream in = Files.newInputStream(file)) {
+            byte[] buf = new byte[1 << 20];
+            int total = 0;
+            for (int n; (n = in.read(buf, total, buf.length - total)) > 0; ) {
+                total += n;
+                if (total == buf.length) {
+                    buf = java.util.Arrays.copyOf(buf, buf.length * 2);
+                }
+            }
+            return new String(buf, 0, total, StandardCharsets.ISO_8859_1);
+        }
     }
 
     /**
