@@ -78,31 +78,60 @@ public final class SocketTable {
     }
 
     private void readFile(Protocol protocol, Path file, boolean listeningOnly, List<HostSocket> out) throws IOException {
-        String text;
-        try {
-            text = readProcFile(file);
+        // The kernel writes a TCP table's listening sockets first, then the connections (on a busy host mostly
+        // TIME-WAIT). Listeners are never among the connections, so a listening-only read stops at the first
+        // connection and spares the kernel writing the rest.
+        boolean stopAtConnections = listeningOnly && protocol == Protocol.TCP;
+        try (InputStream in = Files.newInputStream(file)) {
+            readProc(in, text -> parseLines(protocol, text, byteOrder, listeningOnly, out) >= 0 || !stopAtConnections);
         } catch (NoSuchFileException e) {
-            return;
+            // no such table (IPv6 disabled): nothing in it
         }
-        parse(protocol, text, byteOrder, listeningOnly, out);
+    }
+
+    /** Receives the text of whole lines; answers whether to go on reading. */
+    @FunctionalInterface
+    interface Lines {
+        boolean accept(String text);
     }
 
     /**
-     * Reads a /proc table with large reads. The kernel produces these tables anew for every read() call and
-     * walks its socket hash from the start to the offset each time, so the small reads of
-     * {@code Files.readAllBytes} (8 KiB on a file whose size is 0) take seconds on a host with many sockets.
+     * Reads a /proc table in large pieces and hands over whole lines. The kernel produces these tables anew
+     * for every read() call and walks its socket hash from the start to the offset each time, so the small
+     * reads of {@code Files.readAllBytes} (8 KiB on a file whose size is 0) take seconds on a busy host.
      */
-    static String readProcFile(Path file) throws IOException {
-        try (InputStream in = Files.newInputStream(file)) {
-            byte[] buf = new byte[1 << 20];
-            int total = 0;
-            for (int n; (n = in.read(buf, total, buf.length - total)) > 0; ) {
-                total += n;
-                if (total == buf.length) {
+    static void readProc(InputStream in, Lines lines) throws IOException {
+        byte[] buf = new byte[1 << 18];
+        int filled = 0;
+        boolean header = true;
+        for (int n; (n = in.read(buf, filled, buf.length - filled)) > 0; ) {
+            filled += n;
+            int lastNewline = filled - 1;
+            while (lastNewline >= 0 && buf[lastNewline] != '\n') {
+                lastNewline--;
+            }
+            if (lastNewline < 0) {
+                if (filled == buf.length) {
                     buf = java.util.Arrays.copyOf(buf, buf.length * 2);
                 }
+                continue;
             }
-            return new String(buf, 0, total, StandardCharsets.ISO_8859_1);
+            String text = new String(buf, 0, lastNewline + 1, StandardCharsets.ISO_8859_1);
+            if (header) {
+                header = false;
+                int eol = text.indexOf('\n');
+                if (text.lastIndexOf("local_address", eol) >= 0) {
+                    text = text.substring(eol + 1);
+                }
+            }
+            if (!lines.accept(text)) {
+                return;
+            }
+            filled -= lastNewline + 1;
+            System.arraycopy(buf, lastNewline + 1, buf, 0, filled);
+        }
+        if (filled > 0) {
+            lines.accept(new String(buf, 0, filled, StandardCharsets.ISO_8859_1));
         }
     }
 
@@ -120,8 +149,15 @@ public final class SocketTable {
      * their addresses are parsed (on a busy host most rows are TIME-WAIT).
      */
     static int parse(Protocol protocol, String text, ByteOrder order, boolean listeningOnly, List<HostSocket> out) {
+        int r = parseLines(protocol, text, order, listeningOnly, out);
+        return r < 0 ? -1 - r : r;
+    }
+
+    /** As {@link #parse}, but answers {@code -1 - skipped} when a listening-only parse met a row of another state. */
+    private static int parseLines(Protocol protocol, String text, ByteOrder order, boolean listeningOnly, List<HostSocket> out) {
         int listenCode = protocol == Protocol.TCP ? SocketState.LISTEN.code() : SocketState.UNCONN.code();
         int skipped = 0;
+        boolean metOther = false;
         int start = 0;
         boolean first = true;
         int[] from = new int[FIELDS];
@@ -149,6 +185,7 @@ public final class SocketTable {
                 continue;
             }
             if (listeningOnly && (to[3] - from[3] != 2 || parseHex(text, from[3], to[3]) != listenCode)) {
+                metOther = true;
                 continue;
             }
             HostSocket s = parseLine(protocol, text, from, to, order);
@@ -158,7 +195,7 @@ public final class SocketTable {
                 out.add(s);
             }
         }
-        return skipped;
+        return metOther ? -1 - skipped : skipped;
     }
 
     /** The fields a row needs: sl, local, remote, st, queues, timer, retransmits, uid, timeout, inode. */

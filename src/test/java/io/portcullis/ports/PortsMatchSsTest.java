@@ -73,7 +73,7 @@ class PortsMatchSsTest {
             Thread.sleep(200);
         }
         assertThat(ours).as("ports --json against ss -H -tulpn").isEqualTo(theirs);
-        assertThat(ours).hasSize(ports.size());
+        assertThat(ours).as("every socket the test opened").hasSizeGreaterThanOrEqualTo(ports.size());
         long self = ProcessHandle.current().pid();
         assertThat(ours).anySatisfy(line -> assertThat(line).contains("pids=[" + child.pid() + "]"));
         assertThat(ours).anySatisfy(line -> assertThat(line).contains("pids=[" + self + "]"));
