@@ -13,7 +13,7 @@ java="$JAVA_HOME/bin/java"
 ulimit -n $((sockets + 1000)) 2>/dev/null || ulimit -n "$(ulimit -Hn)"
 
 echo "building..." >&2
-./mvnw -B -q compile dependency:build-classpath -Dmdep.outputFile=target/cp.txt -Dmdep.includeScope=runtime 2>&1 | grep -v "^WARNING" >&2 || true
+./mvnw -B -q compile dependency:build-classpath -Dmdep.outputFile=target/cp.txt -DincludeScope=runtime 2>&1 | grep -v "^WARNING" >&2 || true
 mkdir -p target/bench-classes
 "$JAVA_HOME/bin/javac" -d target/bench-classes -cp "target/classes:$(cat target/cp.txt)" \
   bench/launcher/PortsLauncher.java bench/launcher/SocketFlood.java
@@ -27,6 +27,9 @@ echo "holding $count sockets (pid $FLOOD_PID); host totals: $(ss -s | sed -n 2p)
 
 portcullis="$java -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xshare:auto -cp $cp PortsLauncher ports"
 portcullis_default="$java -cp $cp PortsLauncher ports"
+# A class-data-sharing archive of the classes a run loads, as a launcher script could keep beside the jar.
+"$java" -XX:ArchiveClassesAtExit=target/ports.jsa -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -cp "$cp" PortsLauncher ports >/dev/null 2>&1 || true
+portcullis_cds="$java -XX:SharedArchiveFile=target/ports.jsa -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -cp $cp PortsLauncher ports"
 
 # Sanity: the same number of listeners as ss, so we time the same work.
 ours=$($portcullis --json | grep -c '"port"' || true)
@@ -37,6 +40,7 @@ if command -v hyperfine >/dev/null; then
   hyperfine -N --warmup 2 --runs "$runs" --style basic \
     -n "portcullis ports (java $("$java" -version 2>&1 | head -1 | cut -d'"' -f2), -XX:TieredStopAtLevel=1)" "$portcullis" \
     -n "portcullis ports (java defaults)" "$portcullis_default" \
+    -n "portcullis ports (-XX:TieredStopAtLevel=1 + AppCDS archive)" "$portcullis_cds" \
     -n "ss -tulpn" "ss -tulpn" \
     -n "lsof -nP -i" "lsof -nP -i"
 else
@@ -51,6 +55,7 @@ else
   }
   time_it "portcullis ports (-XX:TieredStopAtLevel=1)" $portcullis
   time_it "portcullis ports (java defaults)" $portcullis_default
+  time_it "portcullis ports (AppCDS archive)" $portcullis_cds
   time_it "ss -tulpn" ss -tulpn
   time_it "lsof -nP -i" lsof -nP -i
 fi
