@@ -1,0 +1,142 @@
+package io.portcullis.ports;
+
+import io.portcullis.net.PortClass;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * The sockets of this host joined with their owners, classes and service names: what {@code portcullis ports}
+ * prints and what a failed bind is explained with.
+ */
+public final class PortInventory {
+
+    /** Sorted by port, then protocol, then IPv4 before IPv6, then address, then state, then peer. */
+    public static final Comparator<PortEntry> BY_PORT = (a, b) -> compare(a.socket(), b.socket());
+
+    private final SocketTable table;
+    private final ProcessIndex processes;
+    private final UserNames users;
+    private final ServiceRegistry services;
+
+    /** The inventory of this host. */
+    public PortInventory() {
+        this(new SocketTable(), new ProcessIndex(), Path.of("/etc/passwd"), ServiceRegistry.iana());
+    }
+
+    /** An inventory over the given sources (tests use fixtures). */
+    public PortInventory(SocketTable table, ProcessIndex processes, Path passwd, ServiceRegistry services) {
+        this.table = Objects.requireNonNull(table, "table");
+        this.processes = Objects.requireNonNull(processes, "processes");
+        this.users = new UserNames(Objects.requireNonNull(passwd, "passwd"));
+        this.services = Objects.requireNonNull(services, "services");
+    }
+
+    /** The socket table this inventory reads. */
+    public SocketTable table() {
+        return table;
+    }
+
+    /** The process index this inventory uses (for start times and the like). */
+    public ProcessIndex processes() {
+        return processes;
+    }
+
+    /**
+     * The listening TCP sockets and bound UDP sockets; with {@code includeConnections}, every other socket too
+     * (established connections with their peers, TIME-WAIT, ...). Sorted {@link #BY_PORT}.
+     */
+    public List<PortEntry> scan(boolean includeConnections) throws IOException {
+        return join(includeConnections ? table.read() : table.readListening());
+    }
+
+    /** Joins the sockets with owners, users, classes and services. Sorted {@link #BY_PORT}. */
+    public List<PortEntry> join(List<HostSocket> sockets) {
+        Set<Long> inodes = new HashSet<>();
+        for (HostSocket s : sockets) {
+            if (s.inode() > 0) {
+                inodes.add(s.inode());
+            }
+        }
+        ProcessIndex.Scan scan = inodes.isEmpty() ? new ProcessIndex.Scan(java.util.Map.of(), 0) : processes.scan(inodes);
+        List<PortEntry> out = new ArrayList<>(sockets.size());
+        for (HostSocket s : sockets) {
+            List<SocketOwner> owners = new ArrayList<>(scan.ownersOf(s.inode()));
+            owners.sort(Comparator.comparingLong(SocketOwner::pid).thenComparingInt(SocketOwner::fd));
+            PortEntry.Ownership ownership = !owners.isEmpty() ? PortEntry.Ownership.KNOWN
+                    : s.inode() == 0 ? PortEntry.Ownership.NONE : PortEntry.Ownership.HIDDEN;
+            out.add(new PortEntry(s, owners, ownership, users.name(s.uid()), PortClass.of(s.port()),
+                    services.lookup(s.protocol(), s.port())));
+        }
+        out.sort(BY_PORT);
+        return out;
+    }
+
+    private static int compare(HostSocket a, HostSocket b) {
+        int c = Integer.compare(a.port(), b.port());
+        if (c == 0) {
+            c = a.protocol().compareTo(b.protocol());
+        }
+        if (c == 0) {
+            c = Boolean.compare(a.ipv6(), b.ipv6());
+        }
+        if (c == 0) {
+            c = java.util.Arrays.compareUnsigned(a.local().getAddress().getAddress(), b.local().getAddress().getAddress());
+        }
+        if (c == 0) {
+            c = a.state().compareTo(b.state());
+        }
+        if (c == 0) {
+            c = java.util.Arrays.compareUnsigned(a.remote().getAddress().getAddress(), b.remote().getAddress().getAddress());
+        }
+        return c != 0 ? c : Integer.compare(a.remote().getPort(), b.remote().getPort());
+    }
+
+    /** A hint for a user who sees hidden owners: what to do to see them. */
+    public static String hiddenOwnerHint() {
+        return isRoot()
+                ? "owners marked hidden are processes outside this PID namespace (another container sharing the network)"
+                : "owners marked hidden belong to other users; run as root (sudo portcullis ...) to see them";
+    }
+
+    /** Whether this process runs as root. */
+    public static boolean isRoot() {
+        try {
+            return Integer.valueOf(0).equals(Files.getAttribute(Path.of("/proc/self"), "unix:uid"));
+        } catch (IOException | RuntimeException e) {
+            return "root".equals(System.getProperty("user.name"));
+        }
+    }
+
+    /** Whether a socket bound to {@code held} stands in the way of binding {@code wanted} (same port assumed). */
+    static boolean addressesConflict(InetAddress held, InetAddress wanted) {
+        if (held.isAnyLocalAddress() || wanted.isAnyLocalAddress()) {
+            boolean heldV4 = SocketTable.isV4OrMapped(held) && !(held instanceof java.net.Inet6Address && held.isAnyLocalAddress());
+            boolean wantedV4 = SocketTable.isV4OrMapped(wanted) && !(wanted instanceof java.net.Inet6Address && wanted.isAnyLocalAddress());
+            // An IPv4 wildcard covers only IPv4; an IPv6 wildcard (dual-stack) covers both.
+            if (held.isAnyLocalAddress() && held instanceof java.net.Inet4Address) {
+                return wantedV4 || wanted.isAnyLocalAddress();
+            }
+            if (wanted.isAnyLocalAddress() && wanted instanceof java.net.Inet4Address) {
+                return heldV4 || held.isAnyLocalAddress();
+            }
+            return true;
+        }
+        return held.equals(wanted) || java.util.Arrays.equals(v4Bytes(held), v4Bytes(wanted)) && v4Bytes(held) != null;
+    }
+
+    private static byte[] v4Bytes(InetAddress a) {
+        if (!SocketTable.isV4OrMapped(a)) {
+            return null;
+        }
+        byte[] b = a.getAddress();
+        return b.length == 4 ? b : java.util.Arrays.copyOfRange(b, 12, 16);
+    }
+}
