@@ -18,7 +18,7 @@ WARMUP_SECS=${BENCH_WARMUP_SECS:-2}
 WRK_THREADS=${BENCH_WRK_THREADS:-2}
 WRK_CONNS=${BENCH_WRK_CONNS:-50}
 IDLE_N=${BENCH_IDLE_N:-9000}
-IDLE_CONNECT_SECS=${BENCH_IDLE_CONNECT_SECS:-120}
+IDLE_CONNECT_SECS=${BENCH_IDLE_CONNECT_SECS:-180}
 IDLE_SETTLE_SECS=${BENCH_IDLE_SETTLE_SECS:-3}
 BENCH_ONLY=${BENCH_ONLY:-tcp,http,udp,idle}
 BENCH_FORWARDERS=${BENCH_FORWARDERS:-direct,portcullis,haproxy,nginx,rinetd,socat}
@@ -119,6 +119,7 @@ INFO=$WORK/info.md
   else
     echo "- JDK: none >= 21 found"
   fi
+  echo "- load average at start: $(cut -d' ' -f1-3 /proc/loadavg) (anything else running on the 2 cores skews the numbers)"
   echo "- settings: TCP ${TCP_SECS}s, HTTP ${HTTP_SECS}s (wrk -t$WRK_THREADS -c$WRK_CONNS, ${WARMUP_SECS}s warm-up), UDP ${UDP_SECS}s, idle N=$IDLE_N, open-file limit $NOFILE; phases: $BENCH_ONLY"
 } >"$INFO"
 
@@ -129,6 +130,10 @@ for p in $BACKEND_IPERF $BACKEND_HTTP $BACKEND_IDLE; do
   fi
 done
 log "work dir: $WORK"
+load1=$(cut -d' ' -f1 /proc/loadavg)
+if awk -v l="$load1" 'BEGIN { exit !(l > 0.5) }'; then
+  warn "load average is $load1: other work on this machine will skew the results"
+fi
 if has_phase tcp || has_phase udp; then start_iperf_backend; fi
 if has_phase http; then start_http_backend; fi
 if has_phase idle; then start_idle_backend; fi

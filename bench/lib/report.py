@@ -95,8 +95,8 @@ for fwd in order:
     if "unavailable" in d:
         out.append(f"- {fwd}: {d['unavailable']}")
     if fwd == "socat" and num(d.get("idle_procs_after")):
-        out.append(f"- socat: forks one process per connection; {d['idle_procs_after']} socat "
-                   "processes were alive with the idle connections open (RSS counts shared "
+        out.append(f"- socat: forks one process per connection; {d['idle_procs_after']} processes (socat "
+                   "children, parents and the wrapper shell) were alive with the idle connections open (RSS counts shared "
                    "pages once per process, PSS splits them).")
     if num(d.get("idle_secs")) is not None:
         out.append(f"- {fwd}: {d['idle_n']} idle connections established end to end in {d['idle_secs']} s.")
