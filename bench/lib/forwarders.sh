@@ -255,18 +255,21 @@ fwd_start() {
       case $PORTCULLIS_MODE in
         cmd)
           # shellcheck disable=SC2086
-          start_group portcullis $PORTCULLIS_CMD run -c "$cfg"; wait_secs=120 ;;
+          start_group portcullis $PORTCULLIS_CMD run -c "$cfg"; wait_secs=120
+          put portcullis how "\`$PORTCULLIS_CMD run -c portcullis.yaml\`" ;;
         jar)
           # shellcheck disable=SC2086
           start_group portcullis "$PORTCULLIS_JAVA_BIN" $PORTCULLIS_JVM_OPTS \
             -jar "$PORTCULLIS_HOME/target/portcullis.jar" run -c "$cfg"
-          wait_secs=60 ;;
+          wait_secs=60
+          put portcullis how "\`$PORTCULLIS_JAVA_BIN $PORTCULLIS_JVM_OPTS -jar $PORTCULLIS_HOME/target/portcullis.jar run -c portcullis.yaml\`" ;;
         launcher)
           # The launcher builds target/portcullis.jar when it is missing.
           start_group portcullis env JAVA_OPTS="$PORTCULLIS_JVM_OPTS" \
             PORTCULLIS_JVM_OPTS="$PORTCULLIS_JVM_OPTS" \
             "$PORTCULLIS_HOME/portcullis" run -c "$cfg"
-          wait_secs=600 ;;
+          wait_secs=600
+          put portcullis how "\`$PORTCULLIS_HOME/portcullis run -c portcullis.yaml\` (JAVA_OPTS=$PORTCULLIS_JVM_OPTS)" ;;
       esac ;;
     haproxy)
       cfg=$(write_haproxy_config "$dir")

@@ -100,8 +100,8 @@ for fwd in order:
                    "pages once per process, PSS splits them).")
     if num(d.get("idle_secs")) is not None:
         out.append(f"- {fwd}: {d['idle_n']} idle connections established end to end in {d['idle_secs']} s.")
-    if d.get("close_p99"):
-        pass
+    if d.get("how"):
+        out.append(f"- {fwd}: run as {d['how']}")
     for n in notes.get(fwd, []):
         out.append(f"- {fwd}: {n}")
 out.append("- TCP: iperf3 receiver throughput, 1 s omitted at start. HTTP: wrk to an nginx backend "
