@@ -1,6 +1,7 @@
 package io.portcullis.cli;
 
 import io.portcullis.forward.BindFailureExplainer;
+import io.portcullis.ports.BindFailure;
 
 /** Which explainer of bind failures the gateway gets: the host inspector's, when it is there. */
 final class Explainers {
@@ -8,6 +9,6 @@ final class Explainers {
     private Explainers() {}
 
     static BindFailureExplainer bindFailure() {
-        return BindFailureExplainer.PLAIN;
+        return BindFailure::explain;
     }
 }

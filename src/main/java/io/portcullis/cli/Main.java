@@ -23,6 +23,9 @@ import picocli.CommandLine.Command;
             StatusCommand.class,
             ReloadCommand.class,
             SampleConfigCommand.class,
+            PortsCommand.class,
+            CheckCommand.class,
+            FreeCommand.class,
             CommandLine.HelpCommand.class
         },
         footerHeading = "%nGetting started:%n",
@@ -32,6 +35,8 @@ import picocli.CommandLine.Command;
             "  portcullis run -c my.yaml            run the gateway in the foreground",
             "  portcullis status                    what a running gateway is doing",
             "  portcullis reload                    apply an edited config (or send SIGHUP)",
+            "  portcullis ports                     which process holds which port",
+            "  portcullis check 8080                can port 8080 be bound now? if not, why",
             "",
             "Exit status: 0 success, 1 failure (invalid config, gateway refused), 2 bad command line.",
             "Docs: README.md and docs/configuration.md."
@@ -48,7 +53,6 @@ public final class Main implements Runnable {
     /** The configured command line, for tests and for {@link #main}. */
     public static CommandLine commandLine() {
         CommandLine cli = new CommandLine(new Main());
-        Extensions.register(cli);
         cli.setExecutionExceptionHandler(new Errors());
         cli.setCaseInsensitiveEnumValuesAllowed(true);
         cli.setUsageHelpAutoWidth(true);

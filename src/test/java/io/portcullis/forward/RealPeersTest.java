@@ -85,16 +85,23 @@ class RealPeersTest {
         throw new AssertionError("nothing listens on " + port);
     }
 
-    private static void waitForUdpPort(int port) throws Exception {
+    /** Sends probes until the UDP echo service answers one. */
+    private static void waitForUdpEcho(int port) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (System.nanoTime() < deadline) {
-            try (var s = new java.net.DatagramSocket(new java.net.InetSocketAddress("127.0.0.1", port))) {
-                Thread.sleep(50); // still free: the server has not bound it yet
-            } catch (IOException bound) {
-                return;
+        try (var s = new java.net.DatagramSocket()) {
+            s.setSoTimeout(200);
+            var to = new java.net.InetSocketAddress("127.0.0.1", port);
+            while (System.nanoTime() < deadline) {
+                s.send(new java.net.DatagramPacket(new byte[] {'?'}, 1, to));
+                try {
+                    s.receive(new java.net.DatagramPacket(new byte[16], 16));
+                    return;
+                } catch (java.net.SocketTimeoutException e) {
+                    // not up yet
+                }
             }
         }
-        throw new AssertionError("nothing bound udp " + port);
+        throw new AssertionError("no UDP echo on " + port);
     }
 
     @Test
@@ -124,13 +131,12 @@ class RealPeersTest {
     }
 
     @Test
-    void socatUdpClientTalksToNcatUdpServerThroughASession() throws Exception {
+    void socatUdpClientTalksToASocatUdpServerThroughASession() throws Exception {
         require("socat");
-        require("ncat");
         int target = TestNet.freeRange(1);
         int listen = TestNet.freeRange(1);
-        start("ncat", "-u", "-l", "127.0.0.1", String.valueOf(target), "-k", "--exec", "/bin/cat");
-        waitForUdpPort(target);
+        start("socat", "-T", "5", "UDP-LISTEN:" + target + ",bind=127.0.0.1,fork,reuseaddr", "EXEC:/bin/cat");
+        waitForUdpEcho(target);
         forward(Set.of(Protocol.UDP), listen, target);
         Path in = Files.writeString(tmp.resolve("dgram.txt"), "hello over udp\n");
         Process client = new ProcessBuilder("socat", "-T", "2", "-", "UDP:127.0.0.1:" + listen)
