@@ -118,7 +118,7 @@ public final class Gateway implements ControlActions {
         out.put("ok", true);
         out.put("pid", ProcessHandle.current().pid());
         out.put("startedAt", startedAt.toString());
-        out.put("configFile", configFile.map(Path::toString).orElse(null));
+        out.put("configFile", configFile.map(p -> p.toAbsolutePath().normalize().toString()).orElse(null));
         out.put("transport", engine.transportName());
         out.put("lastReloadError", lastReloadError);
         List<ForwardStatus> forwards = engine.status();

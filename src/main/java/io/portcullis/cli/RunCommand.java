@@ -78,7 +78,13 @@ final class RunCommand implements Callable<Integer> {
             log.warn("{} listener(s) could not start; the other forwards run. See 'portcullis status'.",
                     result.bindFailures().size());
         }
-        Runtime.getRuntime().addShutdownHook(new Thread(gateway::stop, "portcullis-shutdown"));
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            gateway.stop();
+            // Drain the asynchronous log queue before the JVM goes.
+            if (LoggerFactory.getILoggerFactory() instanceof ch.qos.logback.classic.LoggerContext ctx) {
+                ctx.stop();
+            }
+        }, "portcullis-shutdown"));
         gateway.awaitStop();
         return 0;
     }

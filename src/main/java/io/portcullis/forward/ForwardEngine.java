@@ -101,6 +101,12 @@ public final class ForwardEngine implements AutoCloseable {
                 rt = new ForwardRuntime(this, f, new ForwardStats(), null);
                 failures.addAll(rt.bind());
                 started.add(f.name());
+            } else if (rt.forward().equals(f) && rt.hasBindFailures()) {
+                // Same forward, but some port could not be bound last time: the holder may be gone now.
+                rt.closeListeners();
+                rt = new ForwardRuntime(this, f, rt.stats, rt.pool());
+                failures.addAll(rt.bind());
+                changed.add(f.name());
             } else if (rt.forward().equals(f)) {
                 unchanged.add(f.name());
             } else if (moving.contains(rt)) {

@@ -186,6 +186,10 @@ final class ForwardRuntime {
         listeners.clear();
     }
 
+    boolean hasBindFailures() {
+        return listeners.stream().anyMatch(l -> l.error() != null);
+    }
+
     boolean sameSockets(Forward other) {
         Forward f = rules.forward();
         return f.listen().equals(other.listen()) && f.protocols().equals(other.protocols());
