@@ -8,7 +8,6 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.FixedRecvByteBufAllocator;
 import io.netty.channel.WriteBufferWaterMark;
-import io.netty.channel.epoll.EpollChannelOption;
 import io.portcullis.config.Forward;
 import io.portcullis.net.Addresses;
 import io.portcullis.net.Protocol;
@@ -99,7 +98,7 @@ final class ForwardRuntime {
         Transport t = engine.transport();
         // With epoll, one socket per event loop (SO_REUSEPORT) lets the kernel share out new connections,
         // so accepting scales with the cores. Ranges keep one socket per port to keep descriptors few.
-        int copies = spread && t.isEpoll() ? engine.eventLoopCount() : 1;
+        int copies = spread && t.canReusePort() ? engine.eventLoopCount() : 1;
         List<Channel> channels = new ArrayList<>(copies);
         for (int i = 0; i < copies; i++) {
             EventLoop loop = engine.group().next();
@@ -124,13 +123,12 @@ final class ForwardRuntime {
                 .channel(engine.transport().serverChannel())
                 .option(ChannelOption.SO_BACKLOG, 4096)
                 .option(ChannelOption.SO_REUSEADDR, true)
-                .childOption(ChannelOption.AUTO_READ, false)
+                // Netty turns TCP_NODELAY on by default; setting it again would cost a system call per socket.
                 .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
-                .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK)
                 .childHandler(new TcpAcceptInitializer(this, offset));
         if (reusePort) {
-            b.option(EpollChannelOption.SO_REUSEPORT, true);
+            b.option(engine.transport().reusePortOption(), true);
         }
         return b.bind(address);
     }
@@ -144,7 +142,7 @@ final class ForwardRuntime {
                 .option(ChannelOption.SO_SNDBUF, UDP_SOCKET_BUFFER)
                 .handler(new UdpListenerHandler(this, offset));
         if (reusePort) {
-            b.option(EpollChannelOption.SO_REUSEPORT, true);
+            b.option(engine.transport().reusePortOption(), true);
         }
         return b.bind(address);
     }

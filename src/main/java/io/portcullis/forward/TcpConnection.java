@@ -31,8 +31,10 @@ final class TcpConnection {
     private boolean clientInputShut;
     private boolean backendInputShut;
     private boolean counted;
-    /** Client bytes that arrived before the target connection was up (bounded: auto-read is off until then). */
+    /** Client bytes that arrived before the target connection was up; reading pauses past {@link #MAX_EARLY}. */
     private java.util.ArrayDeque<io.netty.buffer.ByteBuf> early;
+    private int earlyBytes;
+    private static final int MAX_EARLY = 64 * 1024;
     private String endReason;
     private long bytesIn;
     private long bytesOut;
@@ -65,6 +67,10 @@ final class TcpConnection {
             early = new java.util.ArrayDeque<>(2);
         }
         early.add(buf);
+        earlyBytes += buf.readableBytes();
+        if (earlyBytes >= MAX_EARLY) {
+            client.config().setAutoRead(false);
+        }
     }
 
     void count(boolean fromClient, int n) {
@@ -95,9 +101,7 @@ final class TcpConnection {
                 .group(client.eventLoop())
                 .channel(runtime.transport().socketChannel())
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) rules.forward().timeouts().connect().toMillis())
-                .option(ChannelOption.AUTO_READ, false)
                 .option(ChannelOption.ALLOW_HALF_CLOSURE, true)
-                .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.WRITE_BUFFER_WATER_MARK, ForwardRuntime.WATER_MARK)
                 .handler(new RelayHandler(this, false));
         b.connect(chosen.socketAddress(offset)).addListener((ChannelFuture f) -> onConnected(f, chosen));
@@ -137,7 +141,6 @@ final class TcpConnection {
             }
         }
         backend.flush();
-        backend.config().setAutoRead(true);
         if (clientInputShut) {
             clientInputShut = false;
             inputShutdown(true);

@@ -1,11 +1,13 @@
 package io.portcullis.forward;
 
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.ServerChannel;
 import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.epoll.EpollDatagramChannel;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollServerSocketChannel;
@@ -15,48 +17,96 @@ import io.netty.channel.socket.DatagramChannel;
 import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.channel.uring.IoUring;
+import io.netty.channel.uring.IoUringChannelOption;
+import io.netty.channel.uring.IoUringDatagramChannel;
+import io.netty.channel.uring.IoUringIoHandler;
+import io.netty.channel.uring.IoUringServerSocketChannel;
+import io.netty.channel.uring.IoUringSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import java.util.Locale;
 
 /**
- * The socket implementation the data plane runs on: Linux epoll when its native library loads, Java NIO
- * otherwise. Everything that creates a channel asks this class, so the two never mix.
+ * The socket implementation the data plane runs on: Linux io_uring where the kernel allows it, else epoll,
+ * else Java NIO (see docs/decisions/0001-io-uring-transport.md). Everything that creates a channel asks this
+ * class, so they never mix.
  */
 final class Transport {
 
-    private final boolean epoll;
+    enum Kind { EPOLL, IO_URING, NIO }
 
-    private Transport(boolean epoll) {
-        this.epoll = epoll;
+    private final Kind kind;
+
+    private Transport(Kind kind) {
+        this.kind = kind;
     }
 
-    /** Epoll when available, unless {@code -Dportcullis.transport=nio} asks for NIO. */
+    /**
+     * io_uring, else epoll, else NIO; {@code -Dportcullis.transport=io_uring|epoll|nio} (or the config's
+     * {@code gateway.transport}) asks for one, falling back down that list when it cannot load here.
+     */
     static Transport best() {
-        boolean wantNio = "nio".equalsIgnoreCase(System.getProperty("portcullis.transport", ""));
-        return new Transport(!wantNio && Epoll.isAvailable());
+        return named(System.getProperty("portcullis.transport", "auto"));
     }
 
-    boolean isEpoll() {
-        return epoll;
+    static Transport named(String name) {
+        String want = name.toLowerCase(Locale.ROOT).replace('-', '_');
+        if (want.equals("nio")) {
+            return new Transport(Kind.NIO);
+        }
+        if ((want.equals("auto") || want.equals("io_uring")) && IoUring.isAvailable()) {
+            return new Transport(Kind.IO_URING);
+        }
+        return new Transport(Epoll.isAvailable() ? Kind.EPOLL : Kind.NIO);
+    }
+
+    /** Whether several sockets may share one port (SO_REUSEPORT), which spreads accepts over event loops. */
+    boolean canReusePort() {
+        return kind != Kind.NIO;
+    }
+
+    ChannelOption<Boolean> reusePortOption() {
+        return switch (kind) {
+            case EPOLL -> EpollChannelOption.SO_REUSEPORT;
+            case IO_URING -> IoUringChannelOption.SO_REUSEPORT;
+            case NIO -> throw new IllegalStateException("NIO has no SO_REUSEPORT");
+        };
     }
 
     String name() {
-        return epoll ? "epoll" : "nio";
+        return kind.name().toLowerCase(Locale.ROOT);
     }
 
     EventLoopGroup newGroup(int threads, String name) {
-        IoHandlerFactory factory = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
+        IoHandlerFactory factory = switch (kind) {
+            case EPOLL -> EpollIoHandler.newFactory();
+            case IO_URING -> IoUringIoHandler.newFactory();
+            case NIO -> NioIoHandler.newFactory();
+        };
         return new MultiThreadIoEventLoopGroup(threads, new DefaultThreadFactory(name, true), factory);
     }
 
     Class<? extends ServerChannel> serverChannel() {
-        return epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
+        return switch (kind) {
+            case EPOLL -> EpollServerSocketChannel.class;
+            case IO_URING -> IoUringServerSocketChannel.class;
+            case NIO -> NioServerSocketChannel.class;
+        };
     }
 
     Class<? extends Channel> socketChannel() {
-        return epoll ? EpollSocketChannel.class : NioSocketChannel.class;
+        return switch (kind) {
+            case EPOLL -> EpollSocketChannel.class;
+            case IO_URING -> IoUringSocketChannel.class;
+            case NIO -> NioSocketChannel.class;
+        };
     }
 
     Class<? extends DatagramChannel> datagramChannel() {
-        return epoll ? EpollDatagramChannel.class : NioDatagramChannel.class;
+        return switch (kind) {
+            case EPOLL -> EpollDatagramChannel.class;
+            case IO_URING -> IoUringDatagramChannel.class;
+            case NIO -> NioDatagramChannel.class;
+        };
     }
 }
