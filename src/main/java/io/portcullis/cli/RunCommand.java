@@ -93,7 +93,8 @@ final class RunCommand implements Callable<Integer> {
         if (config.dataDir == null) {
             return s;
         }
-        return new Settings(config.dataDir, s.stopGrace(), s.eventLoops(), s.logConnections(), s.watchConfig());
+        return new Settings(config.dataDir, s.stopGrace(), s.eventLoops(), s.logConnections(), s.watchConfig(),
+                s.transport());
     }
 
     private static void setLogLevel(String name) {

@@ -29,7 +29,7 @@ import java.util.stream.Collectors;
 final class ConfigBinder {
 
     static final List<String> TOP_KEYS = List.of("gateway", "defaults", "forwards");
-    static final List<String> GATEWAY_KEYS = List.of("data-dir", "stop-grace", "event-loops", "log-connections", "watch-config");
+    static final List<String> GATEWAY_KEYS = List.of("data-dir", "stop-grace", "event-loops", "log-connections", "watch-config", "transport");
     static final List<String> DEFAULTS_KEYS = List.of("balance", "timeouts", "max-connections", "max-udp-sessions", "proxy-protocol");
 
     private ConfigBinder() {}
@@ -82,9 +82,10 @@ final class ConfigBinder {
                 .map(Located::value).orElse(d.eventLoops());
         boolean logConnections = b.flag("log-connections").map(Located::value).orElse(d.logConnections());
         boolean watchConfig = b.flag("watch-config").map(Located::value).orElse(d.watchConfig());
+        String transport = b.choice("transport", Settings.TRANSPORTS).map(Located::value).orElse(d.transport());
         // The default directory depends on the user and the environment, so it is looked up only when needed.
         Path dir = dataDir.map(Located::value).orElseGet(Settings::defaultDataDir);
-        return new Settings(dir, stopGrace, eventLoops, logConnections, watchConfig);
+        return new Settings(dir, stopGrace, eventLoops, logConnections, watchConfig, transport);
     }
 
     private static ForwardDefaults defaults(Block b) {

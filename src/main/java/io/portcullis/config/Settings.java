@@ -12,12 +12,27 @@ import java.util.Objects;
  * @param eventLoops threads that move traffic (0: one per core)
  * @param logConnections one log line per connection and UDP session when it ends (default true)
  * @param watchConfig re-read the config file when it changes on disk (default true)
+ * @param transport the socket implementation: {@code auto} (default: io_uring, else epoll, else NIO),
+ *     {@code io-uring}, {@code epoll} or {@code nio}
  */
-public record Settings(Path dataDir, Duration stopGrace, int eventLoops, boolean logConnections, boolean watchConfig) {
+public record Settings(Path dataDir, Duration stopGrace, int eventLoops, boolean logConnections, boolean watchConfig,
+        String transport) {
+
+    /** The transports {@code gateway.transport} accepts. */
+    public static final java.util.List<String> TRANSPORTS = java.util.List.of("auto", "io-uring", "epoll", "nio");
+
+    /** Settings with the automatic choice of transport. */
+    public Settings(Path dataDir, Duration stopGrace, int eventLoops, boolean logConnections, boolean watchConfig) {
+        this(dataDir, stopGrace, eventLoops, logConnections, watchConfig, "auto");
+    }
 
     public Settings {
         Objects.requireNonNull(dataDir, "dataDir");
         Objects.requireNonNull(stopGrace, "stopGrace");
+        Objects.requireNonNull(transport, "transport");
+        if (!TRANSPORTS.contains(transport)) {
+            throw new IllegalArgumentException("transport '" + transport + "' is not one of " + TRANSPORTS);
+        }
         checkStopGrace(stopGrace);
         checkEventLoops(eventLoops);
     }

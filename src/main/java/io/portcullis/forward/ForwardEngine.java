@@ -32,7 +32,8 @@ public final class ForwardEngine implements AutoCloseable {
     private boolean closed;
 
     public ForwardEngine(Settings settings, BindFailureExplainer explainer) {
-        this.transport = Transport.best();
+        String forced = System.getProperty("portcullis.transport");
+        this.transport = Transport.named(forced != null ? forced : settings.transport());
         this.settings = settings;
         this.eventLoops = settings.eventLoops() > 0 ? settings.eventLoops() : Runtime.getRuntime().availableProcessors();
         this.group = transport.newGroup(eventLoops, "portcullis-io");
@@ -61,6 +62,9 @@ public final class ForwardEngine implements AutoCloseable {
         Settings next = config.settings();
         if (next.eventLoops() != settings.eventLoops()) {
             notes.add("gateway.event-loops changed: takes effect after a restart");
+        }
+        if (!next.transport().equals(settings.transport())) {
+            notes.add("gateway.transport changed: takes effect after a restart");
         }
         if (!next.dataDir().equals(settings.dataDir())) {
             notes.add("gateway.data-dir changed: takes effect after a restart");

@@ -62,7 +62,7 @@ class ConfigProblemsTest {
                 """, 2, 3);
 
         assertThat(p.message()).isEqualTo("unknown key 'colour' in 'gateway' "
-                + "(expected one of: data-dir, stop-grace, event-loops, log-connections, watch-config)");
+                + "(expected one of: data-dir, stop-grace, event-loops, log-connections, watch-config, transport)");
     }
 
     @Test
