@@ -405,6 +405,69 @@ class ForwardEngineTest {
     }
 
     @Test
+    void dropsNoConnectionWhileReloadingUnderLiveTraffic() throws Exception {
+        var a = keep(new TestNet.EchoServer("a"));
+        var b = keep(new TestNet.EchoServer("b"));
+        int port = TestNet.freePort();
+        int other = TestNet.freePort();
+        start(tcp("svc", "127.0.0.1:" + port, "127.0.0.1:" + a.port()));
+        var stop = new java.util.concurrent.atomic.AtomicBoolean();
+        var failures = new java.util.concurrent.ConcurrentLinkedQueue<String>();
+        var roundTrips = new java.util.concurrent.atomic.AtomicLong();
+        var newConnections = new java.util.concurrent.atomic.AtomicLong();
+        List<Thread> threads = new ArrayList<>();
+        for (int c = 0; c < 6; c++) {
+            int id = c;
+            threads.add(Thread.ofPlatform().start(() -> {
+                try (Socket s = new Socket(InetAddress.getLoopbackAddress(), port)) {
+                    s.setSoTimeout(5000);
+                    TestNet.readLine(s.getInputStream());
+                    for (int i = 0; !stop.get() && i < 100_000; i++) {
+                        String msg = "c" + id + "-" + i;
+                        s.getOutputStream().write((msg + "\n").getBytes());
+                        String back = TestNet.readLine(s.getInputStream());
+                        if (!back.equals(msg)) {
+                            failures.add("connection " + id + " got '" + back + "' for '" + msg + "'");
+                            return;
+                        }
+                        roundTrips.incrementAndGet();
+                    }
+                } catch (IOException e) {
+                    failures.add("connection " + id + ": " + e);
+                }
+            }));
+        }
+        threads.add(Thread.ofPlatform().start(() -> {
+            for (int i = 0; !stop.get() && i < 100_000; i++) {
+                try {
+                    tagVia(port);
+                    newConnections.incrementAndGet();
+                } catch (IOException | AssertionError e) {
+                    failures.add("new connection " + i + ": " + e);
+                    return;
+                }
+            }
+        }));
+        // Reload ten times while traffic flows: switch targets, add and remove a second forward.
+        for (int i = 0; i < 10; i++) {
+            Thread.sleep(100);
+            Forward svc = tcp("svc", "127.0.0.1:" + port, "127.0.0.1:" + (i % 2 == 0 ? b.port() : a.port()));
+            ApplyResult r = i % 2 == 0
+                    ? engine.apply(config(svc, tcp("extra", "127.0.0.1:" + other, "127.0.0.1:" + a.port())))
+                    : engine.apply(config(svc));
+            assertThat(r.changed()).containsExactly("svc");
+        }
+        Thread.sleep(100);
+        stop.set(true);
+        for (Thread t : threads) {
+            t.join(10_000);
+        }
+        assertThat(failures).isEmpty();
+        assertThat(roundTrips.get()).isGreaterThan(100);
+        assertThat(newConnections.get()).isGreaterThan(10);
+    }
+
+    @Test
     void keepsCountersAndConnectionsWhenAForwardMovesPort() throws Exception {
         var a = keep(new TestNet.EchoServer("a"));
         int port = TestNet.freePort();
