@@ -152,6 +152,25 @@ class ForwardEngineTest {
     }
 
     @Test
+    void relaysUdpOverIpv6AndAcrossAPortRange() throws Exception {
+        InetAddress v6 = InetAddress.getByName("::1");
+        int targetBase = TestNet.freeRange(2);
+        var e0 = keep(new TestNet.UdpEcho("r0", v6, targetBase));
+        var e1 = keep(new TestNet.UdpEcho("r1", v6, targetBase + 1));
+        int base = TestNet.freeRange(2);
+        start(forward("v6range", Set.of(Protocol.UDP), "[::1]:" + base + "-" + (base + 1),
+                "[::1]:" + targetBase + "-" + (targetBase + 1)));
+        try (DatagramSocket c = new DatagramSocket(new InetSocketAddress(v6, 0))) {
+            c.setSoTimeout(3000);
+            for (int k = 0; k < 2; k++) {
+                c.send(new DatagramPacket("q".getBytes(), 1, new InetSocketAddress(v6, base + k)));
+                assertThat(receive(c)).isEqualTo("r" + k + ":q");
+            }
+        }
+        assertThat(e0.port() + 1).isEqualTo(e1.port());
+    }
+
+    @Test
     void forgetsIdleUdpSessions() throws Exception {
         var echo = keep(new TestNet.UdpEcho("u"));
         int port = TestNet.freePort();
