@@ -29,7 +29,7 @@ final class ForwardRuntime {
     /** The per-connection log, on its own logger so it can be routed or silenced alone. */
     static final Logger CONNECTIONS = LoggerFactory.getLogger("portcullis.connection");
     static final WriteBufferWaterMark WATER_MARK = new WriteBufferWaterMark(128 * 1024, 512 * 1024);
-    static final int MAX_DATAGRAM = 65_535;
+    static final int MAX_DATAGRAM = Integer.getInteger("portcullis.udp.maxDatagram", 65_535);
     static final int UDP_SOCKET_BUFFER = 4 * 1024 * 1024;
 
     /** One bound socket address (several channels when SO_REUSEPORT spreads it over the event loops). */

@@ -36,6 +36,9 @@ final class UdpSession extends ChannelInboundHandlerAdapter {
     private Channel channel;
     private ArrayDeque<ByteBuf> pending = new ArrayDeque<>(4);
     private boolean closed;
+    /** Whether the target has answered yet, or been counted as failed for this session. */
+    private boolean answered;
+    private boolean failureCounted;
     boolean dirty;
     long lastNanos = startNanos;
     private long bytesIn;
@@ -71,7 +74,6 @@ final class UdpSession extends ChannelInboundHandlerAdapter {
                 close("target unreachable: " + Relay.describe(done.cause()));
                 return;
             }
-            upstream.recordSuccess();
             ArrayDeque<ByteBuf> queued = pending;
             pending = null;
             for (ByteBuf b; (b = queued.poll()) != null; ) {
@@ -121,6 +123,10 @@ final class UdpSession extends ChannelInboundHandlerAdapter {
             return;
         }
         lastNanos = System.nanoTime();
+        if (!answered) {
+            answered = true;
+            upstream.recordSuccess();
+        }
         int n = content.readableBytes();
         packetsOut++;
         bytesOut += n;
@@ -136,11 +142,18 @@ final class UdpSession extends ChannelInboundHandlerAdapter {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        // ICMP port unreachable from the target arrives here: count it, keep the session for the client.
-        failedTarget(Relay.describe(cause));
+        // ICMP port unreachable from the target arrives here, possibly once per packet sent. Only a session the
+        // target never answered counts against its health, once; the session stays for the client either way.
+        if (!answered) {
+            failedTarget(Relay.describe(cause));
+        }
     }
 
     private void failedTarget(String why) {
+        if (failureCounted) {
+            return;
+        }
+        failureCounted = true;
         runtime.stats.targetFailures.increment();
         upstream.recordFailure(why, rules.failureThreshold(), rules.activeChecks(), System.nanoTime());
     }

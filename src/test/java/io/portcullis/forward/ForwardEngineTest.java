@@ -171,6 +171,31 @@ class ForwardEngineTest {
     }
 
     @Test
+    void countsAnUnansweredUdpSessionOnceNotEachPacket() throws Exception {
+        int closed = TestNet.freeRange(1);
+        int port = TestNet.freeRange(1);
+        start(forward("udp", Set.of(Protocol.UDP), "127.0.0.1:" + port, "127.0.0.1:" + closed));
+        InetSocketAddress to = new InetSocketAddress(InetAddress.getLoopbackAddress(), port);
+        try (DatagramSocket c = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+            for (int i = 0; i < 50; i++) {
+                c.send(new DatagramPacket(new byte[] {1}, 1, to));
+                Thread.sleep(2);
+            }
+        }
+        await().untilAsserted(() -> assertThat(engine.status().get(0).counters().targetFailures()).isEqualTo(1));
+        assertThat(engine.status().get(0).targets().get(0).healthy()).isTrue();
+        // Three clients in a row that the target never answers: now it is taken out of rotation.
+        for (int k = 0; k < 2; k++) {
+            try (DatagramSocket c = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+                c.send(new DatagramPacket(new byte[] {1}, 1, to));
+                Thread.sleep(20);
+                c.send(new DatagramPacket(new byte[] {1}, 1, to));
+            }
+        }
+        await().untilAsserted(() -> assertThat(engine.status().get(0).targets().get(0).healthy()).isFalse());
+    }
+
+    @Test
     void forgetsIdleUdpSessions() throws Exception {
         var echo = keep(new TestNet.UdpEcho("u"));
         int port = TestNet.freePort();
