@@ -26,6 +26,8 @@ public final class ForwardEngine implements AutoCloseable {
     private final EventLoopGroup group;
     private final BindFailureExplainer explainer;
     private final Map<String, ForwardRuntime> running = new LinkedHashMap<>();
+    /** One per event loop, filled before any connection exists and only read afterwards. */
+    private final Map<io.netty.channel.EventLoop, IdleSweeper> sweepers = new java.util.IdentityHashMap<>();
     private final List<Forward> disabled = new ArrayList<>();
     private volatile boolean logConnections;
     private Settings settings;
@@ -37,6 +39,10 @@ public final class ForwardEngine implements AutoCloseable {
         this.settings = settings;
         this.eventLoops = settings.eventLoops() > 0 ? settings.eventLoops() : Runtime.getRuntime().availableProcessors();
         this.group = transport.newGroup(eventLoops, "portcullis-io");
+        for (io.netty.util.concurrent.EventExecutor e : group) {
+            io.netty.channel.EventLoop loop = (io.netty.channel.EventLoop) e;
+            sweepers.put(loop, new IdleSweeper(loop));
+        }
         this.explainer = explainer;
         this.logConnections = settings.logConnections();
         ForwardRuntime.LOG.info("data plane: {} transport, {} event loops", transport.name(), eventLoops);
@@ -177,6 +183,10 @@ public final class ForwardEngine implements AutoCloseable {
     @Override
     public void close() {
         shutdown(Duration.ZERO);
+    }
+
+    IdleSweeper sweeper(io.netty.channel.EventLoop loop) {
+        return sweepers.get(loop);
     }
 
     Transport transport() {

@@ -70,6 +70,10 @@ final class ForwardRuntime {
         return engine.transport();
     }
 
+    IdleSweeper sweeper(io.netty.channel.EventLoop loop) {
+        return engine.sweeper(loop);
+    }
+
     boolean logConnections() {
         return engine.logConnections();
     }

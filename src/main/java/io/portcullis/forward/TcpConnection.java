@@ -1,6 +1,5 @@
 package io.portcullis.forward;
 
-import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelOption;
@@ -38,12 +37,19 @@ final class TcpConnection {
     private String endReason;
     private long bytesIn;
     private long bytesOut;
+    private final IdleSweeper sweeper;
+    private final long idleNanos;
+    private long lastActivity;
+    int sweepIndex = -1;
 
     TcpConnection(ForwardRuntime runtime, int offset, Channel client) {
         this.runtime = runtime;
         this.rules = runtime.rules();
         this.offset = offset;
         this.client = client;
+        this.sweeper = runtime.sweeper(client.eventLoop());
+        this.idleNanos = rules.forward().timeouts().idle().toNanos();
+        this.lastActivity = sweeper.now;
     }
 
     /** Called when the client's connection is accepted. */
@@ -58,6 +64,9 @@ final class TcpConnection {
             return;
         }
         stats.totalConnections.increment();
+        if (idleNanos > 0) {
+            sweeper.add(this);
+        }
         client.pipeline().addLast(new RelayHandler(this, true));
         connect();
     }
@@ -73,7 +82,15 @@ final class TcpConnection {
         }
     }
 
+    /** Called by the sweeper: closes the connection when nothing has moved either way for the idle timeout. */
+    void checkIdle(long now) {
+        if (now - lastActivity > idleNanos) {
+            close("idle timeout");
+        }
+    }
+
     void count(boolean fromClient, int n) {
+        lastActivity = sweeper.now;
         if (fromClient) {
             bytesIn += n;
             runtime.stats.bytesIn.add(n);
@@ -97,14 +114,19 @@ final class TcpConnection {
         tried |= rules.pool().bitOf(upstream);
         upstream.active.incrementAndGet();
         Upstream chosen = upstream;
-        Bootstrap b = new Bootstrap()
-                .group(client.eventLoop())
-                .channel(runtime.transport().socketChannel())
-                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) rules.forward().timeouts().connect().toMillis())
-                .option(ChannelOption.ALLOW_HALF_CLOSURE, true)
-                .option(ChannelOption.WRITE_BUFFER_WATER_MARK, ForwardRuntime.WATER_MARK)
-                .handler(new RelayHandler(this, false));
-        b.connect(chosen.socketAddress(offset)).addListener((ChannelFuture f) -> onConnected(f, chosen));
+        // A channel made by hand rather than by a Bootstrap: no resolver (the address is resolved), no option map.
+        Channel ch = runtime.transport().newSocketChannel();
+        ch.config().setOption(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) rules.forward().timeouts().connect().toMillis());
+        ch.config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
+        ch.config().setWriteBufferWaterMark(ForwardRuntime.WATER_MARK);
+        ch.pipeline().addLast(new RelayHandler(this, false));
+        client.eventLoop().register(ch).addListener((ChannelFuture reg) -> {
+            if (!reg.isSuccess()) {
+                onConnected(reg, chosen);
+                return;
+            }
+            ch.connect(chosen.socketAddress(offset)).addListener((ChannelFuture f) -> onConnected(f, chosen));
+        });
     }
 
     private void onConnected(ChannelFuture f, Upstream chosen) {
@@ -220,6 +242,7 @@ final class TcpConnection {
             return;
         }
         counted = false;
+        sweeper.remove(this);
         if (early != null) {
             early.forEach(io.netty.buffer.ByteBuf::release);
             early.clear();

@@ -102,6 +102,15 @@ final class Transport {
         };
     }
 
+    /** A new, unregistered TCP client channel. */
+    Channel newSocketChannel() {
+        return switch (kind) {
+            case EPOLL -> new EpollSocketChannel();
+            case IO_URING -> new IoUringSocketChannel();
+            case NIO -> new NioSocketChannel();
+        };
+    }
+
     Class<? extends DatagramChannel> datagramChannel() {
         return switch (kind) {
             case EPOLL -> EpollDatagramChannel.class;
