@@ -84,6 +84,8 @@ final class RunCommand implements Callable<Integer> {
             if (LoggerFactory.getILoggerFactory() instanceof ch.qos.logback.classic.LoggerContext ctx) {
                 ctx.stop();
             }
+            // A stop asked for by SIGTERM or Ctrl-C that went as planned is a success: exit 0, not the JVM's 143.
+            Runtime.getRuntime().halt(0);
         }, "portcullis-shutdown"));
         gateway.awaitStop();
         return 0;
