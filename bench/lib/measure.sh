@@ -125,6 +125,11 @@ measure_udp() {
     note "$fwd" "UDP ${why}"
     return 0
   fi
+  # Unmeasured warm-up, the same for every forwarder (see the HTTP warm-up).
+  log "$fwd: iperf3 UDP warm-up 3s"
+  run_bounded 30 iperf3 -c 127.0.0.1 -p "$port" -u -b 0 -l 64 -t 3 --connect-timeout 5000 >/dev/null 2>&1 \
+    || restart_iperf_backend
+  sleep 1
   for len in 64 1400; do
     out=$WORK/$fwd-udp-$len.json
     log "$fwd: iperf3 UDP -b 0 -l $len, ${UDP_SECS}s via port $port"
