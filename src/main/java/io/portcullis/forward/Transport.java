@@ -73,6 +73,15 @@ final class Transport {
         };
     }
 
+    /** The option that lets one read take in several datagrams (recvmmsg, or several queued receives). */
+    ChannelOption<Integer> maxDatagramPayloadOption() {
+        return switch (kind) {
+            case EPOLL -> EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE;
+            case IO_URING -> IoUringChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE;
+            case NIO -> null;
+        };
+    }
+
     String name() {
         return kind.name().toLowerCase(Locale.ROOT);
     }

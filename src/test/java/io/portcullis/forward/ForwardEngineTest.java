@@ -196,6 +196,23 @@ class ForwardEngineTest {
     }
 
     @Test
+    void relaysLargeDatagramsWhole() throws Exception {
+        var echo = keep(new TestNet.UdpEcho("u"));
+        int port = TestNet.freeRange(1);
+        start(forward("big", Set.of(Protocol.UDP), "127.0.0.1:" + port, "127.0.0.1:" + echo.port()));
+        byte[] payload = new byte[60_000];
+        java.util.Arrays.fill(payload, (byte) 'x');
+        try (DatagramSocket c = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+            c.setSoTimeout(3000);
+            c.send(new DatagramPacket(payload, payload.length, new InetSocketAddress(InetAddress.getLoopbackAddress(), port)));
+            byte[] buf = new byte[65_535];
+            DatagramPacket reply = new DatagramPacket(buf, buf.length);
+            c.receive(reply);
+            assertThat(reply.getLength()).isEqualTo(payload.length + 2);
+        }
+    }
+
+    @Test
     void forgetsIdleUdpSessions() throws Exception {
         var echo = keep(new TestNet.UdpEcho("u"));
         int port = TestNet.freePort();
