@@ -26,6 +26,7 @@ import picocli.CommandLine.Spec;
 
 /** {@code portcullis check PORT[/tcp|/udp]}: can this port be bound now, and if not, why. */
 @Command(name = "check", mixinStandardHelpOptions = true, sortOptions = false,
+        header = "Tell whether a port can be bound now, and if not, why.",
         description = {
             "Tells whether PORT can be bound now by trying it. If not, says why: which process holds it",
             "(PID, program, user, since when); or that it is a system port needing CAP_NET_BIND_SERVICE, and",

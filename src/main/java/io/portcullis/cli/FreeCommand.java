@@ -22,6 +22,7 @@ import picocli.CommandLine.Spec;
 
 /** {@code portcullis free}: ports that are free right now. */
 @Command(name = "free", mixinStandardHelpOptions = true, sortOptions = false,
+        header = "Print ports that are free right now.",
         description = {
             "Prints ports that are free right now, one per line: no socket uses them, the kernel has not",
             "reserved them (net.ipv4.ip_local_reserved_ports), and a trial bind on every address succeeds.",

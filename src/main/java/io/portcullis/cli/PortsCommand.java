@@ -26,6 +26,7 @@ import picocli.CommandLine.Spec;
 
 /** {@code portcullis ports}: every listening TCP socket and bound UDP socket of the host, and who holds it. */
 @Command(name = "ports", mixinStandardHelpOptions = true, sortOptions = false,
+        header = "List listening sockets with their process, user and service name.",
         description = {
             "Lists every listening TCP socket and bound UDP socket on this host, IPv4 and IPv6, with the process",
             "that holds it (PID, program, user), the port's class (system 0-1023, registered 1024-49151,",
