@@ -38,9 +38,12 @@ final class Relay {
             if (msg == null) {
                 return t.getClass().getSimpleName();
             }
-            // Netty's native errors read "connect(..) failed: Connection refused: /127.0.0.1:9"; keep the reason.
+            // Netty's native errors read "connect(..) failed: Connection refused: /127.0.0.1:9" or
+            // "io_uring connect(..) failed with error(-111): Connection refused"; keep the reason.
+            int coded = msg.indexOf("): ", msg.indexOf("failed with error("));
             int colon = msg.indexOf("failed: ");
-            String reason = colon >= 0 ? msg.substring(colon + 8) : msg;
+            String reason = msg.contains("failed with error(") && coded >= 0 ? msg.substring(coded + 3)
+                    : colon >= 0 ? msg.substring(colon + 8) : msg;
             int slash = reason.indexOf(": /");
             return slash >= 0 ? reason.substring(0, slash) : reason;
         }
