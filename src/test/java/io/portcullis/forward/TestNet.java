@@ -19,41 +19,51 @@ final class TestNet {
 
     private TestNet() {}
 
+    /**
+     * Ports handed out walk upwards from a random start below the kernel's ephemeral range, so two calls in one
+     * run never return the same port and no port handed out collides with one the kernel gives to bind(0).
+     */
+    private static final AtomicInteger NEXT = new AtomicInteger(ThreadLocalRandom.current().nextInt(20_000, 30_000));
+
+    /** A port free for both TCP and UDP on 127.0.0.1 (a UDP forward on a TCP-only free port can lose its bind). */
     static int freePort() {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
+        return freeRange(1);
     }
 
     /** The first of {@code n} consecutive ports free for TCP and UDP on 127.0.0.1. */
     static int freeRange(int n) {
-        for (int attempt = 0; attempt < 200; attempt++) {
-            int base = ThreadLocalRandom.current().nextInt(20_000, 30_000);
-            List<AutoCloseable> held = new ArrayList<>();
-            boolean ok = true;
-            try {
-                for (int p = base; p < base + n; p++) {
-                    held.add(new ServerSocket(p, 1, InetAddress.getLoopbackAddress()));
-                    held.add(new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), p)));
-                }
-            } catch (IOException e) {
-                ok = false;
-            } finally {
-                for (AutoCloseable c : held) {
-                    try {
-                        c.close();
-                    } catch (Exception ignored) {
-                        // best effort
-                    }
-                }
+        for (int attempt = 0; attempt < 500; attempt++) {
+            int base = NEXT.getAndAdd(n);
+            if (base + n > 32_000) {
+                NEXT.compareAndSet(base + n, 20_000);
+                continue;
             }
-            if (ok) {
+            if (allFree(base, n)) {
                 return base;
             }
         }
         throw new IllegalStateException("no free port range");
+    }
+
+    private static boolean allFree(int base, int n) {
+        List<AutoCloseable> held = new ArrayList<>();
+        try {
+            for (int p = base; p < base + n; p++) {
+                held.add(new ServerSocket(p, 1, InetAddress.getLoopbackAddress()));
+                held.add(new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), p)));
+            }
+            return true;
+        } catch (IOException e) {
+            return false;
+        } finally {
+            for (AutoCloseable c : held) {
+                try {
+                    c.close();
+                } catch (Exception ignored) {
+                    // best effort
+                }
+            }
+        }
     }
 
     /** A TCP server that echoes what it reads, prefixed with a tag line so tests see which one answered. */
