@@ -28,7 +28,7 @@ import java.util.stream.Collectors;
  */
 final class ConfigBinder {
 
-    static final List<String> TOP_KEYS = List.of("gateway", "defaults", "forwards");
+    static final List<String> TOP_KEYS = List.of("gateway", "defaults", "guard", "forwards");
     static final List<String> GATEWAY_KEYS = List.of("data-dir", "stop-grace", "event-loops", "log-connections", "watch-config", "transport");
     static final List<String> DEFAULTS_KEYS = List.of("balance", "timeouts", "max-connections", "max-udp-sessions", "proxy-protocol");
 
@@ -52,7 +52,10 @@ final class ConfigBinder {
         ForwardDefaults defaults = b.mapping("defaults", "a block with " + String.join(", ", DEFAULTS_KEYS))
                 .map(m -> defaults(new Block(m, "in 'defaults'", DEFAULTS_KEYS, problems)))
                 .orElse(ForwardDefaults.BUILT_IN);
-        List<Bound> bound = forwards(b, defaults, problems);
+        GuardBinder.Bound guard = b.mapping("guard", "a block with " + String.join(", ", GuardBinder.GUARD_KEYS))
+                .map(m -> GuardBinder.guard(new Block(m, "in 'guard'", GuardBinder.GUARD_KEYS, problems)))
+                .orElse(new GuardBinder.Bound(GuardSettings.DEFAULT, List.of()));
+        List<Bound> bound = forwards(b, defaults, guard, problems);
         checkNames(bound, problems);
         checkConflicts(bound, problems);
         if (!problems.isEmpty()) {
@@ -60,7 +63,7 @@ final class ConfigBinder {
         }
         List<Forward> forwards = bound.stream().map(f -> f.forward().orElseThrow()).toList();
         try {
-            return Optional.of(new GatewayConfig(forwards, settings, source));
+            return Optional.of(new GatewayConfig(forwards, settings, source, guard.settings()));
         } catch (IllegalArgumentException e) {
             // The checks above cover GatewayConfig's rules; this catches one added there later.
             problems.add(top, e.getMessage());
@@ -104,7 +107,7 @@ final class ConfigBinder {
         return new ForwardDefaults(balance, timeouts, maxConnections, maxUdpSessions, proxyProtocol);
     }
 
-    private static List<Bound> forwards(Block top, ForwardDefaults defaults, Problems problems) {
+    private static List<Bound> forwards(Block top, ForwardDefaults defaults, GuardBinder.Bound guard, Problems problems) {
         Optional<Entry> entry = top.entry("forwards");
         if (entry.isEmpty()) {
             return List.of();
@@ -119,7 +122,7 @@ final class ConfigBinder {
         }
         List<Bound> bound = new ArrayList<>();
         for (int i = 0; i < seq.items().size(); i++) {
-            bound.add(ForwardBinder.bind(seq.items().get(i), i, defaults, problems));
+            bound.add(ForwardBinder.bind(seq.items().get(i), i, defaults, guard, problems));
         }
         return bound;
     }

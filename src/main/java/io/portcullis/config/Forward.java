@@ -27,6 +27,7 @@ import java.util.regex.Pattern;
  * @param healthCheck active checks of the targets, if any (passive failure marking is always on)
  * @param proxyProtocol whether the target is told the client's address
  * @param enabled a disabled forward is kept in the config but does not listen
+ * @param guard access rules, per-client limits and single-packet authorization for this forward
  */
 public record Forward(
         String name,
@@ -39,7 +40,8 @@ public record Forward(
         int maxUdpSessions,
         Optional<HealthCheck> healthCheck,
         ProxyProtocol proxyProtocol,
-        boolean enabled) {
+        boolean enabled,
+        ForwardGuard guard) {
 
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,62}");
 
@@ -55,6 +57,7 @@ public record Forward(
         Objects.requireNonNull(timeouts, "timeouts");
         Objects.requireNonNull(healthCheck, "healthCheck");
         Objects.requireNonNull(proxyProtocol, "proxyProtocol");
+        Objects.requireNonNull(guard, "guard");
         checkName(name);
         if (protocols.isEmpty()) {
             throw new IllegalArgumentException("forward '" + name + "' has no protocol (expected: tcp, udp or both)");
@@ -69,6 +72,14 @@ public record Forward(
         checkMaxConnections(maxConnections);
         checkMaxUdpSessions(maxUdpSessions);
         checkProxyProtocol(name, proxyProtocol, protocols);
+    }
+
+    /** A forward with no guard of its own (the gateway-wide rules and bans still apply). */
+    public Forward(String name, Set<Protocol> protocols, ListenAddress listen, List<TargetAddress> targets, Balance balance,
+            Timeouts timeouts, int maxConnections, int maxUdpSessions, Optional<HealthCheck> healthCheck,
+            ProxyProtocol proxyProtocol, boolean enabled) {
+        this(name, protocols, listen, targets, balance, timeouts, maxConnections, maxUdpSessions, healthCheck,
+                proxyProtocol, enabled, ForwardGuard.NONE);
     }
 
     // The checks below are the constructor's, one rule each, so that the config loader can run each against
@@ -139,6 +150,12 @@ public record Forward(
     /** A copy with another {@code enabled} flag. */
     public Forward withEnabled(boolean on) {
         return new Forward(name, protocols, listen, targets, balance, timeouts, maxConnections, maxUdpSessions,
-                healthCheck, proxyProtocol, on);
+                healthCheck, proxyProtocol, on, guard);
+    }
+
+    /** A copy with another guard. */
+    public Forward withGuard(ForwardGuard g) {
+        return new Forward(name, protocols, listen, targets, balance, timeouts, maxConnections, maxUdpSessions,
+                healthCheck, proxyProtocol, enabled, g);
     }
 }

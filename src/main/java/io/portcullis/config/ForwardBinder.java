@@ -25,7 +25,7 @@ import java.util.Set;
 final class ForwardBinder {
 
     static final List<String> KEYS = List.of("name", "protocol", "listen", "targets", "target", "balance", "timeouts",
-            "max-connections", "max-udp-sessions", "health-check", "proxy-protocol", "enabled");
+            "max-connections", "max-udp-sessions", "health-check", "proxy-protocol", "enabled", "access", "limits", "spa");
     static final List<String> TIMEOUT_KEYS = List.of("connect", "idle", "udp-session");
     static final List<String> HEALTH_CHECK_KEYS = List.of("interval", "timeout", "failures", "recoveries");
     static final List<String> PROTOCOLS = List.of("tcp", "udp", "both");
@@ -46,7 +46,7 @@ final class ForwardBinder {
      */
     record Bound(Position at, Optional<Located<String>> name, Optional<Located<ListenAddress>> listen, Optional<Forward> forward) {}
 
-    static Bound bind(YamlNode item, int index, ForwardDefaults defaults, Problems problems) {
+    static Bound bind(YamlNode item, int index, ForwardDefaults defaults, GuardBinder.Bound guardSettings, Problems problems) {
         String number = "forward #" + (index + 1);
         if (!(item instanceof Mapping m)) {
             String found = item instanceof Scalar s && s.isEmpty() ? "empty" : item.describe();
@@ -84,13 +84,14 @@ final class ForwardBinder {
                 .map(Located::value)
                 .orElse(protocols.contains(Protocol.TCP) ? defaults.proxyProtocol() : ProxyProtocol.NONE);
         boolean enabled = b.flag("enabled").map(Located::value).orElse(true);
+        ForwardGuard guard = GuardBinder.forward(b, label, guardSettings);
 
         if (problems.size() > before || name.isEmpty() || listen.isEmpty() || targets.isEmpty()) {
             return new Bound(m.at(), name, listen, Optional.empty());
         }
         try {
             Forward forward = new Forward(name.get().value(), protocols, listen.get().value(), targets, balance, timeouts,
-                    maxConnections, maxUdpSessions, healthCheck, proxyProtocol, enabled);
+                    maxConnections, maxUdpSessions, healthCheck, proxyProtocol, enabled, guard);
             return new Bound(m.at(), name, listen, Optional.of(forward));
         } catch (IllegalArgumentException e) {
             // Every rule of Forward was run above against its own value; this is the safety net for a rule added later.

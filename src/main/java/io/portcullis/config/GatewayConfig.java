@@ -14,18 +14,37 @@ import java.util.Set;
  * @param forwards the forwards, in file order, names unique
  * @param settings gateway-wide settings
  * @param source the file it was read from, if any
+ * @param guard gateway-wide access rules, bans and single-packet authorization
  */
-public record GatewayConfig(List<Forward> forwards, Settings settings, Optional<Path> source) {
+public record GatewayConfig(List<Forward> forwards, Settings settings, Optional<Path> source, GuardSettings guard) {
+
+    /** A config with the default guard: no gateway-wide rules, default bans, no SPA clients. */
+    public GatewayConfig(List<Forward> forwards, Settings settings, Optional<Path> source) {
+        this(forwards, settings, source, GuardSettings.DEFAULT);
+    }
 
     public GatewayConfig {
         forwards = List.copyOf(forwards);
         Objects.requireNonNull(settings, "settings");
         Objects.requireNonNull(source, "source");
+        Objects.requireNonNull(guard, "guard");
         Set<String> names = new HashSet<>();
         for (Forward f : forwards) {
             if (!names.add(f.name())) {
                 throw new IllegalArgumentException("forward name '" + f.name() + "' is used twice (expected: unique names)");
             }
+            Set<String> known = new HashSet<>();
+            guard.spa().clients().forEach(c -> known.add(c.name()));
+            f.guard().spa().ifPresent(spa -> {
+                if (guard.spa().clients().isEmpty()) {
+                    throw new IllegalArgumentException("forward '" + f.name() + "' is guarded by SPA but no SPA client is configured (expected: guard.spa.clients)");
+                }
+                for (String c : spa.clients()) {
+                    if (!known.contains(c)) {
+                        throw new IllegalArgumentException("forward '" + f.name() + "' names SPA client '" + c + "', which guard.spa.clients does not have");
+                    }
+                }
+            });
         }
     }
 
