@@ -10,6 +10,11 @@ import io.portcullis.forward.ApplyResult;
 import io.portcullis.forward.BindFailureExplainer;
 import io.portcullis.forward.ForwardEngine;
 import io.portcullis.forward.ForwardStatus;
+import io.portcullis.config.Durations;
+import io.portcullis.guard.Ban;
+import io.portcullis.guard.Guard;
+import io.portcullis.net.Cidr;
+import java.time.Duration;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -38,6 +43,7 @@ public final class Gateway implements ControlActions {
     private volatile GatewayConfig config;
     private ForwardEngine engine;
     private ControlServer control;
+    private Guard guard;
     private ConfigWatcher watcher;
     private volatile String lastReloadError;
 
@@ -53,7 +59,9 @@ public final class Gateway implements ControlActions {
         prepareDataDir(dataDir);
         control = new ControlServer(config.settings().controlSocket(), this);
         control.start();
-        engine = new ForwardEngine(config.settings(), explainer);
+        guard = new Guard(config, dataDir);
+        engine = new ForwardEngine(config.settings(), explainer, new GuardAdmission(guard));
+        guard.start();
         ApplyResult result = engine.apply(config);
         log.info("gateway started: {} forward(s), {}", config.forwards().size(), result.summary());
         if (configFile.isPresent() && config.settings().watchConfig()) {
@@ -97,6 +105,7 @@ public final class Gateway implements ControlActions {
             out.put("problems", e.problems().stream().map(ConfigProblem::toString).toList());
             return out;
         }
+        guard.apply(next);
         ApplyResult result = engine.apply(next);
         config = next;
         lastReloadError = null;
@@ -123,7 +132,48 @@ public final class Gateway implements ControlActions {
         out.put("lastReloadError", lastReloadError);
         List<ForwardStatus> forwards = engine.status();
         out.put("forwards", forwards);
+        out.put("guard", guard.status());
         return out;
+    }
+
+    @Override
+    public Object bans(String action, Map<String, String> args) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        try {
+            switch (action) {
+                case "list" -> out.put("bans", guard.bans().stream().map(Gateway::view).toList());
+                case "add" -> {
+                    Cidr network = Cidr.parse(args.getOrDefault("network", ""));
+                    Duration length = Durations.parse(args.getOrDefault("duration", "1h"));
+                    if (length.compareTo(Duration.ofSeconds(1)) < 0) {
+                        throw new IllegalArgumentException("duration " + Durations.format(length) + " is too short (expected: at least 1s)");
+                    }
+                    out.put("ban", view(guard.ban(network, length, args.getOrDefault("reason", "added by hand"))));
+                }
+                case "lift" -> out.put("lifted", guard.lift(Cidr.parse(args.getOrDefault("network", ""))).stream().map(Gateway::view).toList());
+                default -> throw new IllegalArgumentException("unknown bans action '" + action + "' (expected: list, add, lift)");
+            }
+            out.put("ok", true);
+        } catch (IllegalArgumentException e) {
+            out.put("ok", false);
+            out.put("error", e.getMessage());
+        } catch (IOException e) {
+            out.put("ok", false);
+            out.put("error", "the change is in force but could not be written to disk: " + e.getMessage());
+        }
+        return out;
+    }
+
+    /** A ban as the control socket shows it: plain strings, never Java's address formatting. */
+    static Map<String, Object> view(Ban b) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("network", b.network().toString());
+        m.put("since", b.since().toString());
+        m.put("until", b.until().toString());
+        m.put("reason", b.reason());
+        m.put("count", b.count());
+        m.put("manual", b.manual());
+        return m;
     }
 
     /** Stops accepting, gives open connections the configured grace period, then closes everything. */
@@ -138,6 +188,9 @@ public final class Gateway implements ControlActions {
         }
         if (engine != null) {
             engine.shutdown(config.settings().stopGrace());
+        }
+        if (guard != null) {
+            guard.close();
         }
         if (control != null) {
             control.close();

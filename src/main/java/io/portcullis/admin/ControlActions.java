@@ -11,4 +11,12 @@ public interface ControlActions {
 
     /** Re-reads the config file and applies it; the answer says what changed or why it was refused. */
     Object reload();
+
+    /**
+     * Lists, adds or lifts bans.
+     *
+     * @param action list, add or lift
+     * @param args network, duration and reason, as the client sent them
+     */
+    Object bans(String action, java.util.Map<String, String> args);
 }

@@ -26,13 +26,18 @@ public final class ControlClient {
      * @throws IOException with a message fit for a user: no gateway running, no permission, ...
      */
     public static JsonNode send(Path socket, String command) throws IOException {
+        return send(socket, Map.of("command", command));
+    }
+
+    /** Sends a request with arguments: {@code command} plus string fields. */
+    public static JsonNode send(Path socket, Map<String, String> request) throws IOException {
         if (!Files.exists(socket)) {
             throw new IOException("no gateway is running with control socket " + socket
                     + " (start one with 'portcullis run', or point at its data directory with --data-dir)");
         }
         try (SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX)) {
             ch.connect(UnixDomainSocketAddress.of(socket));
-            ch.write(ByteBuffer.wrap(JSON.writeValueAsBytes(Map.of("command", command))));
+            ch.write(ByteBuffer.wrap(JSON.writeValueAsBytes(request)));
             ch.shutdownOutput();
             return JSON.readTree(Channels.newInputStream(ch));
         } catch (AccessDeniedException e) {

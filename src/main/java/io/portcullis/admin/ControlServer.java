@@ -88,7 +88,8 @@ public final class ControlServer implements AutoCloseable {
                 case "status" -> actions.status();
                 case "reload" -> actions.reload();
                 case "ping" -> Map.of("ok", true);
-                default -> Map.of("ok", false, "error", "unknown command '" + command + "' (expected: status, reload, ping)");
+                case "bans" -> actions.bans(req.path("action").asText(""), arguments(req));
+                default -> Map.of("ok", false, "error", "unknown command '" + command + "' (expected: status, reload, bans, ping)");
             };
         } catch (IOException e) {
             reply = Map.of("ok", false, "error", "request is not JSON");
@@ -96,6 +97,16 @@ public final class ControlServer implements AutoCloseable {
         try (var out = Channels.newOutputStream(client)) {
             json.writeValue(out, reply);
         }
+    }
+
+    private static Map<String, String> arguments(JsonNode req) {
+        Map<String, String> args = new java.util.LinkedHashMap<>();
+        req.fields().forEachRemaining(e -> {
+            if (e.getValue().isValueNode()) {
+                args.put(e.getKey(), e.getValue().asText());
+            }
+        });
+        return args;
     }
 
     public Path path() {

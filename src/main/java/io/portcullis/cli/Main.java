@@ -26,6 +26,7 @@ import picocli.CommandLine.Command;
             PortsCommand.class,
             CheckCommand.class,
             FreeCommand.class,
+            BansCommand.class,
             CommandLine.HelpCommand.class
         },
         footerHeading = "%nGetting started:%n",

@@ -22,7 +22,9 @@ import picocli.CommandLine.Spec;
             "",
             "Columns: OPEN and TOTAL are TCP connections open now and since start; SESS is UDP sessions open "
                     + "now; IN and OUT are bytes from clients to targets and back; REFUSED counts connections "
-                    + "refused by a limit or for want of a healthy target; FAILS counts failed attempts to reach "
+                    + "and UDP sessions refused, with the guard's refusals by kind in brackets (rule: an access "
+                    + "rule; limit: a per-client limit; ban: a banned address; spa: not opened by single-packet "
+                    + "authorization), plus those refused by max-connections or for want of a healthy target; FAILS counts failed attempts to reach "
                     + "a target. Listeners that could not bind and targets that are down are listed below the "
                     + "table with the reason.",
             ""
@@ -95,7 +97,7 @@ final class StatusCommand implements Callable<Integer> {
             t.row(f.path("name").asText(), f.path("protocols").asText(), f.path("listen").asText(),
                     f.path("state").asText(), c.path("openConnections").asLong(), c.path("totalConnections").asLong(),
                     c.path("openUdpSessions").asLong(), Table.bytes(c.path("bytesIn").asLong()),
-                    Table.bytes(c.path("bytesOut").asLong()), c.path("refused").asLong(),
+                    Table.bytes(c.path("bytesOut").asLong()), refused(c),
                     c.path("targetFailures").asLong(), String.join(", ", targets));
         }
         t.print(out);
@@ -103,7 +105,26 @@ final class StatusCommand implements Callable<Integer> {
             out.println();
             problems.forEach(p -> out.println("! " + p));
         }
+        JsonNode g = status.path("guard");
+        if (!g.isMissingNode()) {
+            out.println();
+            out.printf("guard: %d ban(s) in force, %d automatic ban(s) since start, %d address(es) with recent offences%n",
+                    g.path("activeBans").asInt(), g.path("bansIssued").asLong(), g.path("offenders").asInt());
+            if (g.hasNonNull("spa")) {
+                List<String> counts = new ArrayList<>();
+                g.path("spaPackets").fields().forEachRemaining(e -> counts.add(e.getKey() + " " + e.getValue().asLong()));
+                out.printf("spa: %s; packets: %s; open now: %d%n", g.path("spa").asText(),
+                        counts.isEmpty() ? "none yet" : String.join(", ", counts), g.path("spaOpen").asInt());
+            }
+        }
         out.flush();
         return 0;
+    }
+
+    /** "12" or "12 (rule 9, ban 3)": the total with the guard's share by kind. */
+    private static String refused(JsonNode c) {
+        List<String> kinds = new ArrayList<>();
+        c.path("refusedBy").fields().forEachRemaining(e -> kinds.add(e.getKey() + " " + e.getValue().asLong()));
+        return c.path("refused").asLong() + (kinds.isEmpty() ? "" : " (" + String.join(", ", kinds) + ")");
     }
 }

@@ -31,9 +31,17 @@ public final class ForwardEngine implements AutoCloseable {
     private final List<Forward> disabled = new ArrayList<>();
     private volatile boolean logConnections;
     private Settings settings;
+    private final Admission admission;
+    private final RefusalLog refusalLog = new RefusalLog();
     private boolean closed;
 
     public ForwardEngine(Settings settings, BindFailureExplainer explainer) {
+        this(settings, explainer, Admission.OPEN);
+    }
+
+    /** An engine that asks {@code admission} about every new connection and UDP session. */
+    public ForwardEngine(Settings settings, BindFailureExplainer explainer, Admission admission) {
+        this.admission = admission;
         String forced = System.getProperty("portcullis.transport");
         this.transport = Transport.named(forced != null ? forced : settings.transport());
         this.settings = settings;
@@ -199,6 +207,14 @@ public final class ForwardEngine implements AutoCloseable {
 
     int eventLoopCount() {
         return eventLoops;
+    }
+
+    Admission admission() {
+        return admission;
+    }
+
+    RefusalLog refusalLog() {
+        return refusalLog;
     }
 
     BindFailureExplainer explainer() {

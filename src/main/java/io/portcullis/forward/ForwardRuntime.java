@@ -60,6 +60,14 @@ final class ForwardRuntime {
         return name;
     }
 
+    Admission admission() {
+        return engine.admission();
+    }
+
+    RefusalLog refusalLog() {
+        return engine.refusalLog();
+    }
+
     ForwardRules rules() {
         return rules;
     }

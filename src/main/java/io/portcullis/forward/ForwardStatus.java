@@ -1,6 +1,7 @@
 package io.portcullis.forward;
 
 import java.util.List;
+import java.util.Map;
 
 /**
  * What a running forward looks like right now, for {@code portcullis status} and the API.
@@ -50,8 +51,14 @@ public record ForwardStatus(String name, String protocols, String listen, String
      * @param refused connections and sessions refused (limits, no healthy target)
      * @param targetFailures failed attempts to reach a target
      * @param udpDropped UDP packets dropped (queue full, session limit)
+     * @param refusedBy refusals by the guard, by kind: rule, limit, ban, spa (included in {@code refused})
      */
     public record Counters(int openConnections, long totalConnections, int openUdpSessions, long totalUdpSessions,
             long bytesIn, long bytesOut, long packetsIn, long packetsOut, long refused, long targetFailures,
-            long udpDropped) {}
+            long udpDropped, Map<String, Long> refusedBy) {
+
+        public Counters {
+            refusedBy = Map.copyOf(refusedBy);
+        }
+    }
 }

@@ -7,6 +7,7 @@ import io.netty.channel.socket.DuplexChannel;
 import io.netty.handler.codec.haproxy.HAProxyMessageEncoder;
 import io.portcullis.config.ProxyProtocol;
 import io.portcullis.net.Addresses;
+import io.portcullis.net.Protocol;
 import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
 
@@ -35,6 +36,7 @@ final class TcpConnection {
     private int earlyBytes;
     private static final int MAX_EARLY = 64 * 1024;
     private String endReason;
+    private Admission.Ticket ticket = Admission.Ticket.ADMITTED;
     private long bytesIn;
     private long bytesOut;
     private final IdleSweeper sweeper;
@@ -55,6 +57,19 @@ final class TcpConnection {
     /** Called when the client's connection is accepted. */
     void start() {
         ForwardStats stats = runtime.stats;
+        InetSocketAddress from = (InetSocketAddress) client.remoteAddress();
+        ticket = runtime.admission().admit(runtime.name(), Protocol.TCP, from, ((InetSocketAddress) client.localAddress()).getPort());
+        String refusal = ticket.refusal();
+        if (refusal != null) {
+            // Refused before anything is counted as open or relayed: the target never hears of this client.
+            stats.refusedBy(refusal);
+            if (runtime.logConnections() && runtime.refusalLog().permit(ForwardRuntime.CONNECTIONS)) {
+                ForwardRuntime.CONNECTIONS.info("conn forward={} proto=tcp client={} listen={} refused={} why=\"{}\"",
+                        rules.forward().name(), Addresses.format(from), Addresses.format(client.localAddress()), refusal, ticket.detail());
+            }
+            reset();
+            return;
+        }
         int max = rules.forward().maxConnections();
         int open = stats.openConnections.incrementAndGet();
         counted = true;
@@ -242,6 +257,7 @@ final class TcpConnection {
             return;
         }
         counted = false;
+        ticket.release();
         sweeper.remove(this);
         if (early != null) {
             early.forEach(io.netty.buffer.ByteBuf::release);

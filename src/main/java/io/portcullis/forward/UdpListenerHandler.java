@@ -7,6 +7,8 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.socket.DatagramPacket;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
+import io.portcullis.net.Addresses;
+import io.portcullis.net.Protocol;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -99,8 +101,21 @@ final class UdpListenerHandler extends ChannelInboundHandlerAdapter {
     private UdpSession open(InetSocketAddress sender) {
         ForwardRules rules = runtime.rules();
         ForwardStats stats = runtime.stats;
+        Admission.Ticket ticket = runtime.admission().admit(runtime.name(), Protocol.UDP, sender,
+                ((InetSocketAddress) listener.localAddress()).getPort());
+        String refusal = ticket.refusal();
+        if (refusal != null) {
+            stats.refusedBy(refusal);
+            stats.udpDropped.increment();
+            if (runtime.logConnections() && runtime.refusalLog().permit(ForwardRuntime.CONNECTIONS)) {
+                ForwardRuntime.CONNECTIONS.info("conn forward={} proto=udp client={} listen={} refused={} why=\"{}\"",
+                        rules.forward().name(), Addresses.format(sender), Addresses.format(listener.localAddress()), refusal, ticket.detail());
+            }
+            return null;
+        }
         int max = rules.forward().maxUdpSessions();
         if (stats.openUdpSessions.incrementAndGet() > max) {
+            ticket.release();
             stats.openUdpSessions.decrementAndGet();
             stats.refused.increment();
             stats.udpDropped.increment();
@@ -108,13 +123,14 @@ final class UdpListenerHandler extends ChannelInboundHandlerAdapter {
         }
         Upstream upstream = rules.pool().choose(sender, 0);
         if (upstream == null) {
+            ticket.release();
             stats.openUdpSessions.decrementAndGet();
             stats.refused.increment();
             stats.udpDropped.increment();
             return null;
         }
         stats.totalUdpSessions.increment();
-        UdpSession s = new UdpSession(runtime, rules, this, sender, upstream, offset);
+        UdpSession s = new UdpSession(runtime, rules, this, sender, upstream, offset, ticket);
         sessions.put(sender, s);
         s.connect(listener.eventLoop());
         return s;

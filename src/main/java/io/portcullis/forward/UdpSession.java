@@ -46,8 +46,11 @@ final class UdpSession extends ChannelInboundHandlerAdapter {
     private long packetsIn;
     private long packetsOut;
 
+    private final Admission.Ticket ticket;
+
     UdpSession(ForwardRuntime runtime, ForwardRules rules, UdpListenerHandler listener, InetSocketAddress client,
-            Upstream upstream, int offset) {
+            Upstream upstream, int offset, Admission.Ticket ticket) {
+        this.ticket = ticket;
         this.runtime = runtime;
         this.rules = rules;
         this.listener = listener;
@@ -173,6 +176,7 @@ final class UdpSession extends ChannelInboundHandlerAdapter {
         }
         upstream.active.decrementAndGet();
         runtime.stats.openUdpSessions.decrementAndGet();
+        ticket.release();
         if (runtime.logConnections()) {
             long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos);
             ForwardRuntime.CONNECTIONS.info("conn forward={} proto=udp client={} target={} packets_in={} packets_out={} bytes_in={} bytes_out={} duration_ms={} end=\"{}\"",

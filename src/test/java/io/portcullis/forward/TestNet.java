@@ -82,8 +82,12 @@ final class TestNet {
             this.server = new ServerSocket();
             server.setReuseAddress(true);
             server.bind(new InetSocketAddress(address, port), 200);
-            Thread.ofVirtual().start(this::acceptLoop);
+            // A platform thread: closing a socket that a virtual thread is blocked on may be deferred, and a test
+            // that closes a target must see its port refuse at once.
+            acceptor = Thread.ofPlatform().daemon().start(this::acceptLoop);
         }
+
+        private final Thread acceptor;
 
         int port() {
             return server.getLocalPort();
@@ -121,6 +125,11 @@ final class TestNet {
         @Override
         public void close() throws IOException {
             server.close();
+            try {
+                acceptor.join(2000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
             synchronized (open) {
                 for (Socket s : open) {
                     s.close();

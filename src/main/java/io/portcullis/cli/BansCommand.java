@@ -1,0 +1,236 @@
+package io.portcullis.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.portcullis.admin.ControlClient;
+import io.portcullis.config.Durations;
+import io.portcullis.guard.Ban;
+import io.portcullis.guard.BanList;
+import io.portcullis.net.Cidr;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code portcullis bans}: list, add and lift bans. Talks to the running gateway; when none runs, edits the
+ * bans file in the data directory, which the gateway reads when it starts.
+ */
+@Command(name = "bans", mixinStandardHelpOptions = true,
+        header = "List, add and lift bans (addresses refused on every forward).",
+        description = {
+            "Bans come from the guard (an address that is refused too often within the find time is banned, "
+                    + "longer each time, as fail2ban does) or from this command. They apply to every forward, "
+                    + "end by themselves, and survive a restart. With a running gateway the change applies at "
+                    + "once; with none, the bans file in the data directory is edited.",
+            ""
+        },
+        subcommands = {BansCommand.ListBans.class, BansCommand.AddBan.class, BansCommand.LiftBan.class},
+        footerHeading = "%nExamples:%n",
+        footer = {"  portcullis bans", "  portcullis bans add 203.0.113.7 --for 1d --reason 'ssh scanner'",
+            "  portcullis bans add 198.51.100.0/24 --for 2h", "  portcullis bans lift 203.0.113.7",
+            "  portcullis bans list --json"})
+final class BansCommand implements Callable<Integer> {
+
+    @Mixin
+    ConfigOption config;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        return new ListBans().run(config, spec, false);
+    }
+
+    /** Sends one bans request to the gateway, or does it on the file when no gateway runs. */
+    static JsonNode request(ConfigOption config, String action, Map<String, String> args) {
+        Path socket = config.controlSocket();
+        Map<String, String> req = new LinkedHashMap<>(args);
+        req.put("command", "bans");
+        req.put("action", action);
+        if (Files.exists(socket)) {
+            try {
+                JsonNode reply = ControlClient.send(socket, req);
+                if (!reply.path("ok").asBoolean()) {
+                    throw new Main.UserException(reply.path("error").asText("the gateway refused the request"));
+                }
+                return reply;
+            } catch (IOException e) {
+                if (!String.valueOf(e.getMessage()).contains("not running")) {
+                    throw new Main.UserException(e.getMessage());
+                }
+            }
+        }
+        return offline(socket.getParent(), action, args);
+    }
+
+    private static JsonNode offline(Path dataDir, String action, Map<String, String> args) {
+        Path file = dataDir.resolve("bans.json");
+        ObjectMapper json = new ObjectMapper();
+        try {
+            BanList list = BanList.open(file);
+            Map<String, Object> out = new LinkedHashMap<>();
+            out.put("ok", true);
+            out.put("offline", true);
+            switch (action) {
+                case "add" -> {
+                    Ban b = list.add(network(args.get("network")), length(args.get("duration")), args.get("reason"), Instant.now());
+                    list.save();
+                    out.put("ban", view(b));
+                }
+                case "lift" -> {
+                    List<Ban> lifted = list.lift(network(args.get("network")));
+                    list.save();
+                    out.put("lifted", lifted.stream().map(BansCommand::view).toList());
+                }
+                default -> out.put("bans", list.list(Instant.now()).stream().map(BansCommand::view).toList());
+            }
+            return json.valueToTree(out);
+        } catch (IOException e) {
+            throw new Main.UserException("cannot use the bans file " + file + ": " + e.getMessage());
+        }
+    }
+
+    private static Map<String, Object> view(Ban b) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("network", b.network().toString());
+        m.put("since", b.since().toString());
+        m.put("until", b.until().toString());
+        m.put("reason", b.reason());
+        m.put("count", b.count());
+        m.put("manual", b.manual());
+        return m;
+    }
+
+    static Cidr network(String text) {
+        try {
+            return Cidr.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw new Main.UserException(e.getMessage(), 2);
+        }
+    }
+
+    static Duration length(String text) {
+        try {
+            Duration d = Durations.parse(text);
+            if (d.compareTo(Duration.ofSeconds(1)) < 0) {
+                throw new IllegalArgumentException("duration " + text + " is too short (expected: at least 1s)");
+            }
+            return d;
+        } catch (IllegalArgumentException e) {
+            throw new Main.UserException("--for: " + e.getMessage(), 2);
+        }
+    }
+
+    @Command(name = "list", mixinStandardHelpOptions = true, header = "List the bans in force.")
+    static final class ListBans implements Callable<Integer> {
+        @Mixin
+        ConfigOption config;
+
+        @Option(names = "--json", description = "Print the bans as JSON.")
+        boolean json;
+
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            return run(config, spec, json);
+        }
+
+        int run(ConfigOption config, CommandSpec spec, boolean asJson) {
+            JsonNode reply = request(config, "list", Map.of());
+            PrintWriter out = spec.commandLine().getOut();
+            if (asJson) {
+                out.println(reply.path("bans").toPrettyString());
+                out.flush();
+                return 0;
+            }
+            JsonNode bans = reply.path("bans");
+            if (bans.isEmpty()) {
+                out.println("no bans in force" + (reply.path("offline").asBoolean() ? " (no gateway running; read the bans file)" : ""));
+                out.flush();
+                return 0;
+            }
+            Instant now = Instant.now();
+            Table t = new Table("NETWORK", "UNTIL", "LEFT", "BAN#", "BY", "REASON");
+            for (JsonNode b : bans) {
+                Instant until = Instant.parse(b.path("until").asText());
+                t.row(b.path("network").asText(), b.path("until").asText(), Durations.format(Duration.ofSeconds(Math.max(0,
+                        Duration.between(now, until).toSeconds()))), b.path("count").asInt(),
+                        b.path("manual").asBoolean() ? "hand" : "guard", b.path("reason").asText());
+            }
+            t.print(out);
+            out.flush();
+            return 0;
+        }
+    }
+
+    @Command(name = "add", mixinStandardHelpOptions = true, header = "Ban an address or network from every forward.")
+    static final class AddBan implements Callable<Integer> {
+        @Mixin
+        ConfigOption config;
+
+        @Parameters(paramLabel = "NETWORK", description = "An address (203.0.113.7, 2001:db8::7) or network (198.51.100.0/24).")
+        String network;
+
+        @Option(names = "--for", paramLabel = "DURATION", defaultValue = "1h", description = "How long (default: ${DEFAULT-VALUE}), e.g. 30m, 12h, 7d.")
+        String duration;
+
+        @Option(names = "--reason", paramLabel = "TEXT", defaultValue = "added by hand", description = "Why, for the list and the log.")
+        String reason;
+
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            network(network);
+            length(duration);
+            JsonNode b = request(config, "add", Map.of("network", network, "duration", duration, "reason", reason)).path("ban");
+            spec.commandLine().getOut().printf("banned %s until %s%n", b.path("network").asText(), b.path("until").asText());
+            spec.commandLine().getOut().flush();
+            return 0;
+        }
+    }
+
+    @Command(name = "lift", aliases = "rm", mixinStandardHelpOptions = true, header = "Lift a ban before it ends.")
+    static final class LiftBan implements Callable<Integer> {
+        @Mixin
+        ConfigOption config;
+
+        @Parameters(paramLabel = "NETWORK", description = "The banned address or network, as 'bans' lists it.")
+        String network;
+
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            network(network);
+            JsonNode lifted = request(config, "lift", Map.of("network", network)).path("lifted");
+            PrintWriter out = spec.commandLine().getOut();
+            if (lifted.isEmpty()) {
+                out.println("no ban on " + network + " (see 'portcullis bans')");
+                out.flush();
+                return 1;
+            }
+            lifted.forEach(b -> out.println("lifted the ban on " + b.path("network").asText()));
+            out.flush();
+            return 0;
+        }
+    }
+}
