@@ -171,6 +171,11 @@ public final class SpaDecoder {
                 }
             }
         }
+        if (best.reason() == Reason.DECRYPT_FAILED && looksLikeGnupg(packet, offset, length)) {
+            // A GnuPG client with an HMAC key gets past the HMAC; say why it cannot go further.
+            throw new SpaException(Reason.UNSUPPORTED, "client '" + authentic.get(0).key().name()
+                    + "' sent a GnuPG-encrypted packet; Portcullis accepts Rijndael keys only");
+        }
         throw best;
     }
 

@@ -47,6 +47,14 @@ final class SpaTestPackets {
     }
 
     static byte[] packet(byte[] encryptionKey, byte[] hmacKey, String macAlgorithm, byte[] plain, Random random) {
+        int pad = 16 - plain.length % 16;
+        byte[] padded = Arrays.copyOf(plain, plain.length + pad);
+        Arrays.fill(padded, plain.length, padded.length, (byte) pad);
+        return packetOfBlocks(encryptionKey, hmacKey, macAlgorithm, padded, random);
+    }
+
+    /** Like {@link #packet} but encrypts {@code padded} as it is, a whole number of blocks, padding and all. */
+    static byte[] packetOfBlocks(byte[] encryptionKey, byte[] hmacKey, String macAlgorithm, byte[] padded, Random random) {
         try {
             byte[] salt = new byte[8];
             random.nextBytes(salt);
@@ -60,9 +68,6 @@ final class SpaTestPackets {
                 prev = md5.digest();
                 System.arraycopy(prev, 0, kiv, i, 16);
             }
-            int pad = 16 - plain.length % 16;
-            byte[] padded = Arrays.copyOf(plain, plain.length + pad);
-            Arrays.fill(padded, plain.length, padded.length, (byte) pad);
             Cipher c = Cipher.getInstance("AES/CBC/NoPadding");
             c.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(kiv, 0, 32, "AES"), new IvParameterSpec(kiv, 32, 16));
             byte[] ct = c.doFinal(padded);
