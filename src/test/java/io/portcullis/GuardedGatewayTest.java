@@ -237,4 +237,58 @@ class GuardedGatewayTest {
         assertThat(bad.path("ok").asBoolean()).isFalse();
         assertThat(bad.path("error").asText()).contains("/33");
     }
+
+    @Test
+    void randomAndTruncatedSpaPacketsAreCountedAndOpenNothing() throws Exception {
+        int target = startBackend();
+        int port = freePort();
+        int spaPort = freePort();
+        start("""
+                guard:
+                  bans: {never-ban: [127.0.0.1]}
+                  spa:
+                    listen: 127.0.0.1:%d
+                    clients:
+                      - {name: laptop, key: "%s", hmac-key: "%s"}
+                forwards:
+                  - name: ssh
+                    listen: 127.0.0.1:%d
+                    targets: [127.0.0.1:%d]
+                    spa: true
+                """.formatted(spaPort, keyB64(32), keyB64(64), port, target));
+        java.util.Random r = new java.util.Random(7);
+        int sent = 0;
+        try (DatagramSocket s = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+            InetSocketAddress to = new InetSocketAddress(InetAddress.getLoopbackAddress(), spaPort);
+            for (int i = 0; i < 2000; i++) {
+                byte[] b;
+                if (i % 2 == 0) {
+                    b = new byte[1 + r.nextInt(1600)];
+                    r.nextBytes(b);
+                } else {
+                    // Base64 text of plausible length, as a real packet looks from outside.
+                    byte[] raw = new byte[100 + r.nextInt(300)];
+                    r.nextBytes(raw);
+                    b = Base64.getEncoder().withoutPadding().encode(raw);
+                    b = java.util.Arrays.copyOf(b, r.nextInt(b.length + 1));
+                }
+                s.send(new DatagramPacket(b, b.length, to));
+                sent++;
+                if (i % 50 == 49) {
+                    Thread.sleep(10); // stay inside the socket buffer: every packet should be judged
+                }
+            }
+        }
+        int total = sent;
+        await().atMost(Duration.ofSeconds(10)).until(() -> {
+            long n = 0;
+            for (JsonNode v : status().path("guard").path("spaPackets")) {
+                n += v.asLong();
+            }
+            return n == total;
+        });
+        assertThat(status().path("guard").path("spaPackets").path("accepted").asLong()).isZero();
+        assertThat(status().path("guard").path("spaOpen").asInt()).isZero();
+        assertThat(reaches("127.0.0.1", port)).isFalse();
+    }
 }

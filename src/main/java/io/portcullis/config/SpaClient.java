@@ -11,13 +11,13 @@ import java.util.regex.Pattern;
  * @param name unique name, used in logs and in a forward's {@code spa.clients}
  * @param key the encryption key, base64
  * @param hmacKey the HMAC key, base64
- * @param hmacDigest the HMAC's hash: sha256 (fwknop's default), sha1, sha384, sha512 or md5
+ * @param hmacDigest the HMAC's hash: sha256 (fwknop's default), sha1, sha384, sha512, sha3_256, sha3_512 or md5
  * @param allowPacketAddress grant access to the address written inside the packet (fwknop -a) rather than to
  *     the address the packet came from; off by default, because the packet's source is what was proven
  */
 public record SpaClient(String name, String key, String hmacKey, String hmacDigest, boolean allowPacketAddress) {
 
-    public static final List<String> DIGESTS = List.of("sha256", "sha1", "sha384", "sha512", "md5");
+    public static final List<String> DIGESTS = List.of("sha256", "sha1", "sha384", "sha512", "sha3_256", "sha3_512", "md5");
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._@-]{0,62}");
     private static final Pattern BASE64 = Pattern.compile("[A-Za-z0-9+/]+={0,2}");
 
@@ -31,6 +31,9 @@ public record SpaClient(String name, String key, String hmacKey, String hmacDige
         }
         checkKey("key", key, 1, 32);
         checkKey("hmac-key", hmacKey, 1, 128);
+        if (key.equals(hmacKey)) {
+            throw new IllegalArgumentException("SPA client '" + name + "': hmac-key is the same as key (expected: two different keys, as fwknop --key-gen makes)");
+        }
         if (!DIGESTS.contains(hmacDigest)) {
             throw new IllegalArgumentException("hmac-digest '" + hmacDigest + "' is not one of " + DIGESTS);
         }

@@ -100,6 +100,7 @@ final class SpaGate implements AutoCloseable {
         }, NioIoHandler.newFactory());
         var f = new Bootstrap().group(group).channel(NioDatagramChannel.class)
                 .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(2048))
+                .option(ChannelOption.SO_RCVBUF, 1 << 20)
                 .handler(new Handler())
                 .bind(address).awaitUninterruptibly();
         if (f.isSuccess()) {
@@ -255,10 +256,32 @@ final class SpaGate implements AutoCloseable {
 
     private void refuse(InetAddress source, String reason, String detail) {
         count(reason);
-        if (log.isInfoEnabled()) {
+        if (logBudget()) {
             log.info("spa: refused packet from {}: {} ({})", Addresses.format(source), reason, detail);
         }
         offence.accept(source, "SPA packet refused: " + reason);
+    }
+
+    private long logSecond;
+    private int logged;
+    private long heldBack;
+
+    /** At most 20 refusal lines a second, so a flood of garbage does not become a flood of log lines. Called on the SPA thread. */
+    private boolean logBudget() {
+        long second = System.nanoTime() / 1_000_000_000L;
+        if (second != logSecond) {
+            if (heldBack > 0) {
+                log.info("spa: {} more refused packet(s) not logged", heldBack);
+            }
+            logSecond = second;
+            logged = 0;
+            heldBack = 0;
+        }
+        if (++logged <= 20) {
+            return true;
+        }
+        heldBack++;
+        return false;
     }
 
     private final class Handler extends SimpleChannelInboundHandler<DatagramPacket> {
