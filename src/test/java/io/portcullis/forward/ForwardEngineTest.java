@@ -1,6 +1,7 @@
 package io.portcullis.forward;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.portcullis.config.Balance;
@@ -66,7 +67,11 @@ class ForwardEngineTest {
     }
 
     private ApplyResult start(Forward... forwards) {
-        engine = new ForwardEngine(settings(), BindFailureExplainer.PLAIN);
+        return start(Admission.OPEN, forwards);
+    }
+
+    private ApplyResult start(Admission admission, Forward... forwards) {
+        engine = new ForwardEngine(settings(), BindFailureExplainer.PLAIN, admission);
         return engine.apply(config(forwards));
     }
 
@@ -101,6 +106,68 @@ class ForwardEngineTest {
             assertThat(TestNet.readLine(s.getInputStream())).isEqualTo("ping");
             return tag;
         }
+    }
+
+    /** Refuses 127.0.0.2 as a rule would, counts releases of what it admitted. */
+    private static final class TestAdmission implements Admission {
+        final java.util.concurrent.atomic.AtomicInteger admitted = new java.util.concurrent.atomic.AtomicInteger();
+        final java.util.concurrent.atomic.AtomicInteger released = new java.util.concurrent.atomic.AtomicInteger();
+
+        @Override
+        public Ticket admit(String forward, Protocol protocol, InetSocketAddress client, int port) {
+            boolean refuse = client.getAddress().getHostAddress().endsWith("127.0.0.2");
+            if (!refuse) {
+                admitted.incrementAndGet();
+            }
+            return new Ticket() {
+                public String refusal() {
+                    return refuse ? "rule" : null;
+                }
+
+                public String detail() {
+                    return refuse ? "deny 127.0.0.2" : "";
+                }
+
+                public void release() {
+                    released.incrementAndGet();
+                }
+            };
+        }
+    }
+
+    @Test
+    void refusedClientsNeverReachTheTargetAndAreCountedByKind() throws Exception {
+        var echo = keep(new TestNet.EchoServer("e"));
+        var udp = keep(new TestNet.UdpEcho("u"));
+        int port = TestNet.freePort();
+        TestAdmission admission = new TestAdmission();
+        Forward f = Forward.simple("guarded", Set.of(Protocol.TCP, Protocol.UDP), ListenAddress.parse("127.0.0.1:" + port),
+                List.of(TargetAddress.parse("127.0.0.1:" + echo.port())));
+        start(admission, f);
+        assertThat(tagVia(port)).isEqualTo("e");
+        try (Socket s = new Socket()) {
+            s.bind(new InetSocketAddress(InetAddress.getByName("127.0.0.2"), 0));
+            s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 2000);
+            s.setSoTimeout(3000);
+            int read;
+            try {
+                read = s.getInputStream().read();
+            } catch (IOException reset) {
+                read = -1;
+            }
+            assertThat(read).as("closed at once, no greeting from the target").isEqualTo(-1);
+        }
+        try (DatagramSocket c = new DatagramSocket(new InetSocketAddress(InetAddress.getByName("127.0.0.2"), 0))) {
+            c.setSoTimeout(500);
+            c.send(new DatagramPacket("x".getBytes(), 1, new InetSocketAddress(InetAddress.getLoopbackAddress(), port)));
+            assertThatThrownBy(() -> receive(c)).isInstanceOf(java.net.SocketTimeoutException.class);
+        }
+        assertThat(echo.accepted.get()).as("the target saw only the admitted client").isEqualTo(1);
+        await().atMost(Duration.ofSeconds(5)).until(() -> admission.released.get() == admission.admitted.get());
+        ForwardStatus.Counters c = engine.status().get(0).counters();
+        assertThat(c.refusedBy()).containsEntry("rule", 2L);
+        assertThat(c.refused()).isEqualTo(2);
+        assertThat(udp.port()).isPositive();
     }
 
     @Test
