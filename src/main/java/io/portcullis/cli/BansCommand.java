@@ -169,14 +169,28 @@ final class BansCommand implements Callable<Integer> {
             Table t = new Table("NETWORK", "UNTIL", "LEFT", "BAN#", "BY", "REASON");
             for (JsonNode b : bans) {
                 Instant until = Instant.parse(b.path("until").asText());
-                t.row(b.path("network").asText(), b.path("until").asText(), Durations.format(Duration.ofSeconds(Math.max(0,
-                        Duration.between(now, until).toSeconds()))), b.path("count").asInt(),
+                t.row(b.path("network").asText(), b.path("until").asText(), left(Duration.between(now, until)), b.path("count").asInt(),
                         b.path("manual").asBoolean() ? "hand" : "guard", b.path("reason").asText());
             }
             t.print(out);
             out.flush();
             return 0;
         }
+    }
+
+    /** "45s", "12m", "1h59m", "6d23h": two units are enough to read at a glance. */
+    static String left(Duration d) {
+        long s = Math.max(0, d.toSeconds());
+        if (s < 60) {
+            return s + "s";
+        }
+        if (s < 3600) {
+            return s / 60 + "m";
+        }
+        if (s < 86400) {
+            return s / 3600 + "h" + (s % 3600 / 60 > 0 ? s % 3600 / 60 + "m" : "");
+        }
+        return s / 86400 + "d" + (s % 86400 / 3600 > 0 ? s % 86400 / 3600 + "h" : "");
     }
 
     @Command(name = "add", mixinStandardHelpOptions = true, header = "Ban an address or network from every forward.")

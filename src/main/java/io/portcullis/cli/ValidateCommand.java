@@ -29,6 +29,21 @@ final class ValidateCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
+    /** "deny by default, 3 rules; limits; spa": what guards this forward, in a few words. */
+    private static String guard(GatewayConfig cfg, Forward f) {
+        java.util.List<String> parts = new java.util.ArrayList<>();
+        var access = f.guard().access();
+        int rules = access.rules().size() + cfg.guard().access().size();
+        if (rules > 0 || !access.defaultAllow()) {
+            parts.add(rules + " rule(s), default " + (access.defaultAllow() ? "allow" : "deny"));
+        }
+        if (f.guard().limits().limitsAnything()) {
+            parts.add("limits");
+        }
+        f.guard().spa().ifPresent(spa -> parts.add("spa " + io.portcullis.config.Durations.format(spa.openFor())));
+        return parts.isEmpty() ? "-" : String.join("; ", parts);
+    }
+
     @Override
     public Integer call() {
         if (config.file == null) {
@@ -37,15 +52,20 @@ final class ValidateCommand implements Callable<Integer> {
         GatewayConfig cfg = config.load();
         PrintWriter out = spec.commandLine().getOut();
         out.printf("%s: OK, %d forward(s)%n", config.file, cfg.forwards().size());
-        Table t = new Table("NAME", "PROTO", "LISTEN", "TARGETS", "BALANCE", "ENABLED");
+        Table t = new Table("NAME", "PROTO", "LISTEN", "TARGETS", "BALANCE", "GUARD", "ENABLED");
         for (Forward f : cfg.forwards()) {
             t.row(f.name(), f.protocols().stream().sorted().map(Protocol::label).collect(Collectors.joining("+")),
                     f.listen().toString(), f.targets().stream().map(Object::toString).collect(Collectors.joining(", ")),
-                    f.balance().configName(), f.enabled() ? "yes" : "no");
+                    f.balance().configName(), guard(cfg, f), f.enabled() ? "yes" : "no");
         }
         if (!cfg.forwards().isEmpty()) {
             t.print(out);
         }
+        var g = cfg.guard();
+        out.printf("guard: %d gateway-wide rule(s); bans %s; SPA %s%n", g.access().size(),
+                g.bans().enabled() ? "after " + g.bans().maxRetries() + " offences in " + io.portcullis.config.Durations.format(g.bans().findTime())
+                        + ", first for " + io.portcullis.config.Durations.format(g.bans().banTime()) : "off",
+                g.spa().enabled() ? "on udp " + g.spa().listen() + " for " + g.spa().clients().size() + " client(s)" : "off (no clients)");
         out.flush();
         return 0;
     }

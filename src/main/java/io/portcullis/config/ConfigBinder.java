@@ -58,6 +58,7 @@ final class ConfigBinder {
         List<Bound> bound = forwards(b, defaults, guard, problems);
         checkNames(bound, problems);
         checkConflicts(bound, problems);
+        checkSpaPort(bound, guard.settings().spa(), problems);
         if (!problems.isEmpty()) {
             return Optional.empty();
         }
@@ -167,6 +168,21 @@ final class ConfigBinder {
                         + ", which listens on " + earlier.listen()
                         + " (expected: a different port, address or protocol, or enabled: false on one of them)");
                 break; // one conflict per forward is enough to act on
+            }
+        }
+    }
+
+    /** The SPA listener takes a UDP port; a UDP forward on it would never bind. */
+    private static void checkSpaPort(List<Bound> bound, SpaSettings spa, Problems problems) {
+        if (!spa.enabled()) {
+            return;
+        }
+        for (Bound b : bound) {
+            if (b.forward().isPresent() && b.forward().get().enabled() && b.forward().get().has(Protocol.UDP)
+                    && conflicts(b.forward().get().listen(), spa.listen())) {
+                problems.add(b.listen().orElseThrow().node(), "listen " + b.forward().get().listen() + " (udp) in forward '"
+                        + b.forward().get().name() + "' overlaps guard.spa.listen " + spa.listen()
+                        + ", where SPA packets arrive (expected: another port for one of them)");
             }
         }
     }

@@ -228,6 +228,51 @@ class GatewayIT {
         assertThat(log()).contains("running on built-in defaults");
     }
 
+    @Test
+    void bansAreAddedListedAndLiftedOfflineAndOnAndSurviveARestart() throws Exception {
+        Echo a = keep(new Echo("a"));
+        int port = freePort();
+        String data = dataDir.toString();
+        // No gateway yet: the command edits the bans file.
+        Cli add = cli("bans", "add", "127.0.0.5", "--for", "2h", "--reason", "test scanner", "--data-dir", data);
+        assertThat(add.code).as(add.err).isZero();
+        assertThat(add.out).contains("banned 127.0.0.5 until");
+        assertThat(cli("bans", "add", "10.0.0.0/33", "--data-dir", data).err).contains("/33").doesNotContain("Exception");
+        assertThat(cli("bans", "add", "10.0.0.0/8", "--for", "soon", "--data-dir", data).code).isEqualTo(2);
+
+        writeConfig("gateway:\n  watch-config: false\n" + forward("svc", "tcp", port, a.port()));
+        startGateway();
+        assertThat(reachesFrom("127.0.0.5", port)).as("banned before the start").isFalse();
+        assertThat(reachesFrom("127.0.0.6", port)).isTrue();
+        Cli list = cli("bans", "--data-dir", data);
+        assertThat(list.out).contains("127.0.0.5", "test scanner", "hand");
+        assertThat(cli("bans", "add", "127.0.0.6", "--for", "10m", "--data-dir", data).code).isZero();
+        assertThat(reachesFrom("127.0.0.6", port)).as("banned while running").isFalse();
+        assertThat(cli("bans", "lift", "127.0.0.5", "--data-dir", data).out).contains("lifted the ban on 127.0.0.5");
+        assertThat(reachesFrom("127.0.0.5", port)).isTrue();
+        assertThat(cli("bans", "lift", "127.0.0.9", "--data-dir", data).code).isEqualTo(1);
+        JsonNode counters = status().path("forwards").get(0).path("counters");
+        assertThat(counters.path("refusedBy").path("ban").asLong()).isEqualTo(2);
+
+        gateway.destroy();
+        assertThat(gateway.waitFor(20, TimeUnit.SECONDS)).isTrue();
+        startGateway();
+        JsonNode bans = new ObjectMapper().readTree(cli("bans", "list", "--json", "--data-dir", data).out);
+        assertThat(bans).extracting(b -> b.path("network").asText()).containsExactly("127.0.0.6");
+        assertThat(reachesFrom("127.0.0.6", port)).as("still banned after the restart").isFalse();
+    }
+
+    private static boolean reachesFrom(String source, int port) {
+        try (Socket s = new Socket()) {
+            s.bind(new InetSocketAddress(InetAddress.getByName(source), 0));
+            s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 3000);
+            s.setSoTimeout(3000);
+            return "a".equals(readLine(s.getInputStream()));
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
     // ---- helpers ------------------------------------------------------------------------------------
 
     private static String forward(String name, String protocol, int listen, int target) {
