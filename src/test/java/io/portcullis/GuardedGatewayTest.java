@@ -197,6 +197,60 @@ class GuardedGatewayTest {
     }
 
     @Test
+    @Tag("peer")
+    void fwknopOpensAGuardedUdpForwardToo() throws Exception {
+        assumeThat(fwknopPresent()).as("fwknop is installed").isTrue();
+        int port = freePort();
+        int spaPort = freePort();
+        String key = keyB64(32);
+        String hmac = keyB64(64);
+        try (DatagramSocket echo = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+            Thread.ofPlatform().daemon().start(() -> {
+                byte[] buf = new byte[1500];
+                while (!echo.isClosed()) {
+                    try {
+                        DatagramPacket p = new DatagramPacket(buf, buf.length);
+                        echo.receive(p);
+                        echo.send(new DatagramPacket(p.getData(), p.getLength(), p.getSocketAddress()));
+                    } catch (IOException e) {
+                        return;
+                    }
+                }
+            });
+            start("""
+                    guard:
+                      bans: {never-ban: [127.0.0.1]}
+                      spa:
+                        listen: 127.0.0.1:%d
+                        clients:
+                          - {name: phone, key: "%s", hmac-key: "%s"}
+                    forwards:
+                      - name: voice
+                        protocol: udp
+                        listen: 127.0.0.1:%d
+                        targets: [127.0.0.1:%d]
+                        spa: {clients: [phone]}
+                    """.formatted(spaPort, key, hmac, port, echo.getLocalPort()));
+            assertThat(udpAnswers(port)).as("before the knock").isFalse();
+            knock(spaPort, key, hmac, dir.resolve("p.txt"), "-A", "udp/" + port);
+            await().atMost(Duration.ofSeconds(5)).until(() -> udpAnswers(port));
+            assertThat(status().path("forwards").get(0).path("counters").path("refusedBy").path("spa").asLong()).isPositive();
+        }
+    }
+
+    private static boolean udpAnswers(int port) {
+        try (DatagramSocket s = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+            s.setSoTimeout(500);
+            s.send(new DatagramPacket("hi".getBytes(), 2, new InetSocketAddress(InetAddress.getLoopbackAddress(), port)));
+            DatagramPacket p = new DatagramPacket(new byte[16], 16);
+            s.receive(p);
+            return new String(p.getData(), 0, p.getLength()).equals("hi");
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    @Test
     void deniedClientsAreRefusedCountedAndBannedFromEveryForward() throws Exception {
         int target = startBackend();
         int web = freePort();

@@ -44,6 +44,12 @@ final class SourceLimiter {
         }
     }
 
+    /**
+     * Addresses tracked at once per forward. A flood of spoofed UDP sources must not grow memory without
+     * bound; past this, new addresses are refused (fail closed) until the sweep frees room.
+     */
+    static final int MAX_TRACKED = 100_000;
+
     private final ConcurrentHashMap<InetAddress, Slot> slots = new ConcurrentHashMap<>();
     private volatile SourceLimits limits;
 
@@ -67,6 +73,10 @@ final class SourceLimiter {
     Slot acquire(InetAddress address, long now, String[] why) {
         SourceLimits l = limits;
         while (true) {
+            if (slots.size() >= MAX_TRACKED && !slots.containsKey(address)) {
+                why[0] = "too many clients at once (" + MAX_TRACKED + " addresses tracked for this forward's limits)";
+                return null;
+            }
             Slot s = slots.computeIfAbsent(address, a -> new Slot(this, a, l.burst(), now));
             synchronized (s) {
                 if (s.dead) {
