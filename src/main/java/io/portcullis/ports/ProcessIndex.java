@@ -53,50 +53,107 @@ public final class ProcessIndex {
 
     /** Finds the holders of the sockets whose inodes are in {@code inodes} (all sockets when null). */
     public Scan scan(Set<Long> inodes) {
-        Map<Long, List<SocketOwner>> owners = new HashMap<>();
-        Map<Long, String> programs = new HashMap<>();
+        return scan(inodes, 1);
+    }
+
+    /**
+     * As {@link #scan(Set)}, with the descriptors resolved by up to {@code threads} threads. Resolving a
+     * descriptor is one readlink(2) that the kernel answers at a few microseconds each, and one process may hold
+     * most of them, so the descriptors of all processes are listed first and then split evenly.
+     */
+    public Scan scan(Set<Long> inodes, int threads) {
+        List<Path> fds = new ArrayList<>();
+        List<Long> pids = new ArrayList<>();
+        int[] firstFd = new int[16];
         int denied = 0;
-        try (DirectoryStream<Path> pids = Files.newDirectoryStream(proc)) {
-            for (Path pidDir : pids) {
+        try (DirectoryStream<Path> dirs = Files.newDirectoryStream(proc)) {
+            for (Path pidDir : dirs) {
                 long pid = parsePid(pidDir.getFileName().toString());
                 if (pid <= 0) {
                     continue;
                 }
-                if (!scanProcess(pid, pidDir, inodes, owners, programs)) {
+                int before = fds.size();
+                if (!listDescriptors(pidDir.resolve("fd"), fds)) {
                     denied++;
+                }
+                if (fds.size() > before) {
+                    if (pids.size() + 1 >= firstFd.length) {
+                        firstFd = java.util.Arrays.copyOf(firstFd, firstFd.length * 2);
+                    }
+                    firstFd[pids.size()] = before;
+                    pids.add(pid);
                 }
             }
         } catch (IOException | RuntimeException e) {
             // /proc unreadable: report what was found so far.
         }
-        return new Scan(owners, denied);
-    }
+        firstFd[pids.size()] = fds.size();
 
-    /** Scans one process; false when its descriptors could not be read for lack of permission. */
-    private boolean scanProcess(long pid, Path pidDir, Set<Long> inodes, Map<Long, List<SocketOwner>> owners,
-            Map<Long, String> programs) {
-        Path fdDir = pidDir.resolve("fd");
-        try (DirectoryStream<Path> fds = Files.newDirectoryStream(fdDir)) {
-            for (Path fd : fds) {
-                String target;
-                try {
-                    target = Files.readSymbolicLink(fd).toString();
-                } catch (IOException | UnsupportedOperationException e) {
-                    continue; // closed meanwhile, or not a link
-                }
-                long inode = socketInode(target);
+        int n = fds.size();
+        long[] socketOf = new long[n];
+        int parts = Math.max(1, Math.min(threads, n / 512));
+        List<Thread> helpers = new ArrayList<>();
+        for (int part = 1; part < parts; part++) {
+            int from = (int) ((long) n * part / parts);
+            int to = (int) ((long) n * (part + 1) / parts);
+            Thread t = new Thread(() -> resolve(fds, from, to, socketOf), "portcullis-fd-scan-" + part);
+            t.setDaemon(true);
+            t.start();
+            helpers.add(t);
+        }
+        resolve(fds, 0, parts == 1 ? n : n / parts, socketOf);
+        for (Thread t : helpers) {
+            try {
+                t.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+
+        Map<Long, List<SocketOwner>> owners = new HashMap<>();
+        for (int p = 0; p < pids.size(); p++) {
+            long pid = pids.get(p);
+            String program = null;
+            for (int i = firstFd[p]; i < firstFd[p + 1]; i++) {
+                long inode = socketOf[i];
                 if (inode <= 0 || inodes != null && !inodes.contains(inode)) {
                     continue;
                 }
-                int fdNumber = (int) parsePid(fd.getFileName().toString());
-                String program = programs.computeIfAbsent(pid, p -> program(p).orElse("?"));
+                if (program == null) {
+                    program = program(pid).orElse("?");
+                }
+                int fdNumber = (int) parsePid(fds.get(i).getFileName().toString());
                 owners.computeIfAbsent(inode, k -> new ArrayList<>(1)).add(new SocketOwner(pid, program, fdNumber));
+            }
+        }
+        return new Scan(owners, denied);
+    }
+
+    /** Adds the descriptors in {@code fdDir} to {@code out}; false when they could not be read for lack of permission. */
+    private static boolean listDescriptors(Path fdDir, List<Path> out) {
+        try (DirectoryStream<Path> fds = Files.newDirectoryStream(fdDir)) {
+            for (Path fd : fds) {
+                out.add(fd);
             }
             return true;
         } catch (java.nio.file.AccessDeniedException e) {
             return false;
         } catch (IOException | RuntimeException e) {
             return true; // the process ended while we looked: nothing to see, nothing hidden
+        }
+    }
+
+    /** Sets {@code socketOf[i]} to the socket inode {@code fds[i]} links to, or -1, for i in [from, to). */
+    private static void resolve(List<Path> fds, int from, int to, long[] socketOf) {
+        for (int i = from; i < to; i++) {
+            long inode = -1;
+            try {
+                inode = socketInode(Files.readSymbolicLink(fds.get(i)).toString());
+            } catch (IOException | RuntimeException e) {
+                // closed meanwhile, or not a link
+            }
+            socketOf[i] = inode;
         }
     }
 
