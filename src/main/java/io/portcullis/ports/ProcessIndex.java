@@ -62,46 +62,58 @@ public final class ProcessIndex {
      * most of them, so the descriptors of all processes are listed first and then split evenly.
      */
     public Scan scan(Set<Long> inodes, int threads) {
-        List<Path> fds = new ArrayList<>();
-        List<Long> pids = new ArrayList<>();
-        int[] firstFd = new int[16];
+        // Plain names (java.io.File#list) cost a third of what a DirectoryStream of Paths does.
+        String[] entries = proc.toFile().list();
+        if (entries == null) {
+            entries = new String[0]; // /proc unreadable: nothing to report
+        }
+        long[] pids = new long[entries.length];
+        Path[] fdDirs = new Path[entries.length];
+        String[][] fdNames = new String[entries.length][];
+        int processes = 0;
+        int total = 0;
         int denied = 0;
-        try (DirectoryStream<Path> dirs = Files.newDirectoryStream(proc)) {
-            for (Path pidDir : dirs) {
-                long pid = parsePid(pidDir.getFileName().toString());
-                if (pid <= 0) {
-                    continue;
-                }
-                int before = fds.size();
-                if (!listDescriptors(pidDir.resolve("fd"), fds)) {
+        for (String entry : entries) {
+            long pid = parsePid(entry);
+            if (pid <= 0) {
+                continue;
+            }
+            Path fdDir = proc.resolve(entry).resolve("fd");
+            String[] names = fdDir.toFile().list();
+            if (names == null) {
+                if (denied(fdDir)) {
                     denied++;
                 }
-                if (fds.size() > before) {
-                    if (pids.size() + 1 >= firstFd.length) {
-                        firstFd = java.util.Arrays.copyOf(firstFd, firstFd.length * 2);
-                    }
-                    firstFd[pids.size()] = before;
-                    pids.add(pid);
-                }
+                continue;
             }
-        } catch (IOException | RuntimeException e) {
-            // /proc unreadable: report what was found so far.
+            pids[processes] = pid;
+            fdDirs[processes] = fdDir;
+            fdNames[processes] = names;
+            processes++;
+            total += names.length;
         }
-        firstFd[pids.size()] = fds.size();
 
-        int n = fds.size();
-        long[] socketOf = new long[n];
-        int parts = Math.max(1, Math.min(threads, n / 512));
+        // Every descriptor as (process, name), so that the readlinks split evenly even when one process holds most.
+        int[] processOf = new int[total];
+        String[] nameOf = new String[total];
+        for (int p = 0, i = 0; p < processes; p++) {
+            for (String name : fdNames[p]) {
+                processOf[i] = p;
+                nameOf[i++] = name;
+            }
+        }
+        long[] socketOf = new long[total];
+        int parts = Math.max(1, Math.min(threads, total / 512));
         List<Thread> helpers = new ArrayList<>();
         for (int part = 1; part < parts; part++) {
-            int from = (int) ((long) n * part / parts);
-            int to = (int) ((long) n * (part + 1) / parts);
-            Thread t = new Thread(() -> resolve(fds, from, to, socketOf), "portcullis-fd-scan-" + part);
+            int from = (int) ((long) total * part / parts);
+            int to = (int) ((long) total * (part + 1) / parts);
+            Thread t = new Thread(() -> resolve(fdDirs, processOf, nameOf, from, to, socketOf), "portcullis-fd-scan-" + part);
             t.setDaemon(true);
             t.start();
             helpers.add(t);
         }
-        resolve(fds, 0, parts == 1 ? n : n / parts, socketOf);
+        resolve(fdDirs, processOf, nameOf, 0, parts == 1 ? total : total / parts, socketOf);
         for (Thread t : helpers) {
             try {
                 t.join();
@@ -112,48 +124,60 @@ public final class ProcessIndex {
         }
 
         Map<Long, List<SocketOwner>> owners = new HashMap<>();
-        for (int p = 0; p < pids.size(); p++) {
-            long pid = pids.get(p);
-            String program = null;
-            for (int i = firstFd[p]; i < firstFd[p + 1]; i++) {
-                long inode = socketOf[i];
-                if (inode <= 0 || inodes != null && !inodes.contains(inode)) {
-                    continue;
+        String[] programs = new String[processes];
+        for (int i = 0; i < total; i++) {
+            long inode = socketOf[i];
+            if (inode > 0 && (inodes == null || inodes.contains(inode))) {
+                int p = processOf[i];
+                if (programs[p] == null) {
+                    programs[p] = program(pids[p]).orElse("?");
                 }
-                if (program == null) {
-                    program = program(pid).orElse("?");
-                }
-                int fdNumber = (int) parsePid(fds.get(i).getFileName().toString());
-                owners.computeIfAbsent(inode, k -> new ArrayList<>(1)).add(new SocketOwner(pid, program, fdNumber));
+                add(owners, inode, new SocketOwner(pids[p], programs[p], (int) parsePid(nameOf[i])));
             }
         }
         return new Scan(owners, denied);
     }
 
-    /** Adds the descriptors in {@code fdDir} to {@code out}; false when they could not be read for lack of permission. */
-    private static boolean listDescriptors(Path fdDir, List<Path> out) {
-        try (DirectoryStream<Path> fds = Files.newDirectoryStream(fdDir)) {
-            for (Path fd : fds) {
-                out.add(fd);
+    private static void add(Map<Long, List<SocketOwner>> owners, long inode, SocketOwner owner) {
+        List<SocketOwner> list = owners.get(inode);
+        if (list == null) {
+            owners.put(inode, List.of(owner));
+        } else {
+            if (list.size() == 1) {
+                list = new ArrayList<>(list);
+                owners.put(inode, list);
             }
-            return true;
-        } catch (java.nio.file.AccessDeniedException e) {
-            return false;
-        } catch (IOException | RuntimeException e) {
-            return true; // the process ended while we looked: nothing to see, nothing hidden
+            list.add(owner);
         }
     }
 
-    /** Sets {@code socketOf[i]} to the socket inode {@code fds[i]} links to, or -1, for i in [from, to). */
-    private static void resolve(List<Path> fds, int from, int to, long[] socketOf) {
+    /**
+     * Whether the descriptors in {@code fdDir}, which could not be listed, are withheld for lack of permission
+     * (rather than gone with their process).
+     */
+    private static boolean denied(Path fdDir) {
+        try (DirectoryStream<Path> fds = Files.newDirectoryStream(fdDir)) {
+            return false; // readable after all: it changed meanwhile, nothing hidden
+        } catch (java.nio.file.AccessDeniedException e) {
+            return true;
+        } catch (IOException | RuntimeException e) {
+            return false; // the process ended while we looked: nothing to see, nothing hidden
+        }
+    }
+
+    /** Sets {@code socketOf[i]} to the socket inode descriptor i links to, or -1, for i in [from, to). */
+    private static void resolve(Path[] fdDirs, int[] processOf, String[] nameOf, int from, int to, long[] socketOf) {
         for (int i = from; i < to; i++) {
-            long inode = -1;
-            try {
-                inode = socketInode(Files.readSymbolicLink(fds.get(i)).toString());
-            } catch (IOException | RuntimeException e) {
-                // closed meanwhile, or not a link
-            }
-            socketOf[i] = inode;
+            socketOf[i] = socketInode(fdDirs[processOf[i]], nameOf[i]);
+        }
+    }
+
+    /** The socket inode the descriptor {@code name} in {@code fdDir} links to, or -1. */
+    private static long socketInode(Path fdDir, String name) {
+        try {
+            return socketInode(Files.readSymbolicLink(fdDir.resolve(name)).toString());
+        } catch (IOException | RuntimeException e) {
+            return -1; // closed meanwhile, or not a link
         }
     }
 
