@@ -14,7 +14,9 @@ import java.io.PrintWriter;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
@@ -275,24 +277,11 @@ public final class PortsCommand implements Callable<Integer> {
         int columns = header.length;
         String[] cells = new String[(entries.size() + 1) * columns];
         System.arraycopy(header, 0, cells, 0, columns);
+        // Most rows share a few addresses: format each once.
+        Map<InetAddress, String> hosts = new HashMap<>();
         int c = columns;
         for (PortEntry e : entries) {
-            HostSocket s = e.socket();
-            cells[c++] = s.ipv6() ? (s.protocol() == Protocol.TCP ? "tcp6" : "udp6") : s.protocol().label();
-            cells[c++] = host(s.local().getAddress());
-            cells[c++] = Integer.toString(s.port());
-            cells[c++] = e.portClass().label();
-            String service = e.serviceName();
-            cells[c++] = service.isEmpty() ? "-" : service;
-            if (all) {
-                cells[c++] = s.state().label();
-                InetSocketAddress remote = s.remote();
-                cells[c++] = remote.getPort() == 0 && remote.getAddress().isAnyLocalAddress()
-                        ? "*" : host(remote.getAddress()) + ":" + remote.getPort();
-            }
-            cells[c++] = pids(e);
-            cells[c++] = e.ownership() == PortEntry.Ownership.KNOWN ? programs(e.owners()) : "-";
-            cells[c++] = e.user();
+            c = cells(e, cells, c, hosts);
         }
         int[] widths = new int[columns];
         for (int i = 0; i < cells.length; i++) {
@@ -300,27 +289,77 @@ public final class PortsCommand implements Callable<Integer> {
         }
         StringBuilder sb = new StringBuilder((entries.size() + 2) * (columns * 2 + sum(widths)));
         for (int row = 0; row < cells.length; row += columns) {
-            for (int i = 0; i < columns; i++) {
-                String cell = cells[row + i];
-                boolean last = i == columns - 1;
-                if (i == 2) { // port numbers align right
-                    pad(sb, widths[i] - cell.length()).append(cell);
-                } else {
-                    sb.append(cell);
-                    if (!last) {
-                        pad(sb, widths[i] - cell.length());
-                    }
-                }
-                if (!last) {
-                    sb.append("  ");
-                }
-            }
-            sb.append('\n');
+            appendRow(sb, cells, row, widths);
         }
         if (entries.isEmpty()) {
             sb.append("(no matching sockets)\n");
         }
         out.print(sb);
+    }
+
+    private static final String[] CLASS_LABELS = labels();
+
+    private static String[] labels() {
+        PortClass[] classes = PortClass.values();
+        String[] labels = new String[classes.length];
+        for (PortClass pc : classes) {
+            labels[pc.ordinal()] = pc.label();
+        }
+        return labels;
+    }
+
+    /** Fills the cells of one row from {@code c} on; the index after them. */
+    private int cells(PortEntry e, String[] cells, int c, Map<InetAddress, String> hosts) {
+        HostSocket s = e.socket();
+        boolean isTcp = s.protocol() == Protocol.TCP;
+        cells[c++] = s.ipv6() ? (isTcp ? "tcp6" : "udp6") : (isTcp ? "tcp" : "udp");
+        cells[c++] = host(s.local().getAddress(), hosts);
+        cells[c++] = Integer.toString(s.port());
+        cells[c++] = CLASS_LABELS[e.portClass().ordinal()];
+        cells[c++] = e.service().isPresent() ? serviceCell(e.service().get().name()) : "-";
+        if (all) {
+            cells[c++] = s.state().label();
+            InetSocketAddress remote = s.remote();
+            cells[c++] = remote.getPort() == 0 && remote.getAddress().isAnyLocalAddress()
+                    ? "*" : host(remote.getAddress(), hosts) + ":" + remote.getPort();
+        }
+        cells[c++] = pids(e);
+        cells[c++] = e.ownership() == PortEntry.Ownership.KNOWN ? programs(e.owners()) : "-";
+        cells[c++] = e.user();
+        return c;
+    }
+
+    private static String serviceCell(String name) {
+        return name.isEmpty() ? "-" : name;
+    }
+
+    private static String host(InetAddress a, Map<InetAddress, String> hosts) {
+        String h = hosts.get(a);
+        if (h == null) {
+            h = host(a);
+            hosts.put(a, h);
+        }
+        return h;
+    }
+
+    private static void appendRow(StringBuilder sb, String[] cells, int row, int[] widths) {
+        int columns = widths.length;
+        for (int i = 0; i < columns; i++) {
+            String cell = cells[row + i];
+            boolean last = i == columns - 1;
+            if (i == 2) { // port numbers align right
+                pad(sb, widths[i] - cell.length()).append(cell);
+            } else {
+                sb.append(cell);
+                if (!last) {
+                    pad(sb, widths[i] - cell.length());
+                }
+            }
+            if (!last) {
+                sb.append("  ");
+            }
+        }
+        sb.append('\n');
     }
 
     private static int sum(int[] values) {
@@ -361,69 +400,88 @@ public final class PortsCommand implements Callable<Integer> {
      */
     private void printJson(PrintWriter out, List<PortEntry> entries) {
         Json j = new Json(entries.size() * 400);
-        String hint = null;
+        Map<InetAddress, String> hosts = new HashMap<>();
         if (entries.isEmpty()) {
             j.raw("[ ]");
         }
         for (int k = 0; k < entries.size(); k++) {
-            PortEntry e = entries.get(k);
-            HostSocket s = e.socket();
             j.raw(k == 0 ? "[ {" : ", {");
-            j.field("protocol").string(s.protocol().label());
-            j.field("family").string(s.ipv6() ? "ipv6" : "ipv4");
-            j.field("address").string(plain(s.local().getAddress()));
-            j.field("port").number(s.port());
-            j.field("state").string(s.state().label());
-            if (all) {
-                j.field("peerAddress").string(plain(s.remote().getAddress()));
-                j.field("peerPort").number(s.remote().getPort());
-            }
-            j.field("class").string(e.portClass().label());
-            j.field("service").string(e.service().map(Service::name).orElse(null));
-            j.field("serviceDescription").string(e.service().map(Service::description).orElse(null));
-            j.field("owner").string(e.ownership().name().toLowerCase(Locale.ROOT));
-            j.field("pids");
-            List<SocketOwner> owners = e.owners();
-            if (owners.isEmpty()) {
-                j.raw("[ ]");
-            } else {
-                List<Long> pids = owners.stream().map(SocketOwner::pid).distinct().toList();
-                for (int i = 0; i < pids.size(); i++) {
-                    j.raw(i == 0 ? "[ " : ", ").number(pids.get(i));
-                }
-                j.raw(" ]");
-            }
-            j.field("processes");
-            if (owners.isEmpty()) {
-                j.raw("[ ]");
-            } else {
-                j.depth++;
-                for (int i = 0; i < owners.size(); i++) {
-                    SocketOwner o = owners.get(i);
-                    j.raw(i == 0 ? "[ {" : ", {");
-                    j.field("pid").number(o.pid());
-                    j.field("program").string(o.program());
-                    j.field("fd").number(o.fd());
-                    j.endObject();
-                }
-                j.depth--;
-                j.raw(" ]");
-            }
-            j.field("user").string(e.user());
-            j.field("uid").number(Integer.toUnsignedLong(s.uid()));
-            j.field("inode").number(s.inode());
-            if (e.ownership() == PortEntry.Ownership.HIDDEN) {
-                if (hint == null) {
-                    hint = PortInventory.hiddenOwnerHint();
-                }
-                j.field("hint").string(hint);
-            }
+            jsonFields(j, entries.get(k), hosts);
             j.endObject();
         }
         if (!entries.isEmpty()) {
             j.raw(" ]");
         }
         out.println(j.sb);
+    }
+
+    private void jsonFields(Json j, PortEntry e, Map<InetAddress, String> hosts) {
+        HostSocket s = e.socket();
+        j.field("protocol").string(s.protocol() == Protocol.TCP ? "tcp" : "udp");
+        j.field("family").string(s.ipv6() ? "ipv6" : "ipv4");
+        j.field("address").string(plain(s.local().getAddress(), hosts));
+        j.field("port").number(s.port());
+        j.field("state").string(s.state().label());
+        if (all) {
+            j.field("peerAddress").string(plain(s.remote().getAddress(), hosts));
+            j.field("peerPort").number(s.remote().getPort());
+        }
+        j.field("class").string(CLASS_LABELS[e.portClass().ordinal()]);
+        Service service = e.service().orElse(null);
+        j.field("service").string(service == null ? null : service.name());
+        j.field("serviceDescription").string(service == null ? null : service.description());
+        j.field("owner").string(OWNERSHIP_LABELS[e.ownership().ordinal()]);
+        j.field("pids");
+        List<SocketOwner> owners = e.owners();
+        if (owners.isEmpty()) {
+            j.raw("[ ]");
+        } else if (owners.size() == 1) {
+            j.raw("[ ").number(owners.get(0).pid()).raw(" ]");
+        } else {
+            List<Long> pids = owners.stream().map(SocketOwner::pid).distinct().toList();
+            for (int i = 0; i < pids.size(); i++) {
+                j.raw(i == 0 ? "[ " : ", ").number(pids.get(i));
+            }
+            j.raw(" ]");
+        }
+        j.field("processes");
+        if (owners.isEmpty()) {
+            j.raw("[ ]");
+        } else {
+            j.depth++;
+            for (int i = 0; i < owners.size(); i++) {
+                SocketOwner o = owners.get(i);
+                j.raw(i == 0 ? "[ {" : ", {");
+                j.field("pid").number(o.pid());
+                j.field("program").string(o.program());
+                j.field("fd").number(o.fd());
+                j.endObject();
+            }
+            j.depth--;
+            j.raw(" ]");
+        }
+        j.field("user").string(e.user());
+        j.field("uid").number(Integer.toUnsignedLong(s.uid()));
+        j.field("inode").number(s.inode());
+        if (e.ownership() == PortEntry.Ownership.HIDDEN) {
+            j.field("hint").string(hiddenHint());
+        }
+    }
+
+    private static final String[] OWNERSHIP_LABELS = {"known", "hidden", "none"};
+
+    private String hint;
+
+    private String hiddenHint() {
+        if (hint == null) {
+            hint = PortInventory.hiddenOwnerHint();
+        }
+        return hint;
+    }
+
+    private static String plain(InetAddress a, Map<InetAddress, String> hosts) {
+        String h = host(a, hosts);
+        return h.startsWith("[") ? h.substring(1, h.length() - 1) : h;
     }
 
     /** Jackson's default pretty printing: two spaces a level, {@code "name" : value}, {@code [ a, b ]}. */
@@ -505,7 +563,4 @@ public final class PortsCommand implements Callable<Integer> {
         return SocketAddresses.host(a);
     }
 
-    private static String plain(InetAddress a) {
-        return SocketAddresses.plain(a);
-    }
 }

@@ -134,19 +134,24 @@ public final class PortInventory {
     /** Joins the sockets with the owners in {@code scan} (which may hold other sockets too). */
     private List<PortEntry> join(List<HostSocket> sockets, ProcessIndex.Scan scan) {
         List<PortEntry> out = new ArrayList<>(sockets.size());
+        ServiceRegistry names = services();
         for (HostSocket s : sockets) {
-            List<SocketOwner> owners = s.inode() > 0 ? scan.ownersOf(s.inode()) : List.of();
-            if (owners.size() > 1) {
-                owners = new ArrayList<>(owners);
-                owners.sort(BY_PID_FD);
-            }
-            PortEntry.Ownership ownership = !owners.isEmpty() ? PortEntry.Ownership.KNOWN
-                    : s.inode() == 0 ? PortEntry.Ownership.NONE : PortEntry.Ownership.HIDDEN;
-            out.add(new PortEntry(s, owners, ownership, users.name(s.uid()), PortClass.of(s.port()),
-                    services().lookup(s.protocol(), s.port())));
+            out.add(entry(s, scan, names));
         }
         out.sort(BY_PORT);
         return out;
+    }
+
+    private PortEntry entry(HostSocket s, ProcessIndex.Scan scan, ServiceRegistry names) {
+        List<SocketOwner> owners = s.inode() > 0 ? scan.ownersOf(s.inode()) : List.of();
+        if (owners.size() > 1) {
+            owners = new ArrayList<>(owners);
+            owners.sort(BY_PID_FD);
+        }
+        PortEntry.Ownership ownership = !owners.isEmpty() ? PortEntry.Ownership.KNOWN
+                : s.inode() == 0 ? PortEntry.Ownership.NONE : PortEntry.Ownership.HIDDEN;
+        return new PortEntry(s, owners, ownership, users.name(s.uid()), PortClass.of(s.port()),
+                names.lookup(s.protocol(), s.port()));
     }
 
     private static int compare(HostSocket a, HostSocket b) {
