@@ -241,8 +241,9 @@ public final class PortsCommand implements Callable<Integer> {
             }
             if (hidden > 0) {
                 out.println();
-                out.println("note: " + hidden + (hidden == 1 ? " socket has its owner" : " sockets have their owner")
-                        + " hidden: " + PortInventory.hiddenOwnerHint() + ".");
+                out.println(new StringBuilder("note: ").append(hidden)
+                        .append(hidden == 1 ? " socket has its owner" : " sockets have their owner")
+                        .append(" hidden: ").append(PortInventory.hiddenOwnerHint()).append('.'));
             }
         }
         out.flush();

@@ -48,6 +48,8 @@ public final class Training {
             Files.deleteIfExists(config);
             Files.deleteIfExists(dir);
         }
+        // As the commands end: System.exit loads classes of its own (the logging of Runtime.exit).
+        System.exit(0);
     }
 
     private static void run(String... args) {

@@ -128,8 +128,11 @@ public final class PortInventory {
         return join(sockets, scan);
     }
 
-    private static final Comparator<SocketOwner> BY_PID_FD =
-            Comparator.comparingLong(SocketOwner::pid).thenComparingInt(SocketOwner::fd);
+    // Written out: Comparator.comparingLong(...).thenComparingInt(...) spins lambda classes of the JDK at run time.
+    private static final Comparator<SocketOwner> BY_PID_FD = (a, b) -> {
+        int c = Long.compare(a.pid(), b.pid());
+        return c != 0 ? c : Integer.compare(a.fd(), b.fd());
+    };
 
     /** Joins the sockets with the owners in {@code scan} (which may hold other sockets too). */
     private List<PortEntry> join(List<HostSocket> sockets, ProcessIndex.Scan scan) {

@@ -108,7 +108,7 @@ public final class ProcessIndex {
         for (int part = 1; part < parts; part++) {
             int from = (int) ((long) total * part / parts);
             int to = (int) ((long) total * (part + 1) / parts);
-            Thread t = new Thread(() -> resolve(fdDirs, processOf, nameOf, from, to, socketOf), "portcullis-fd-scan-" + part);
+            Thread t = new Thread(() -> resolve(fdDirs, processOf, nameOf, from, to, socketOf), "portcullis-fd-scan-".concat(Integer.toString(part)));
             t.setDaemon(true);
             t.start();
             helpers.add(t);

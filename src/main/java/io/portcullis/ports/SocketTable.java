@@ -82,9 +82,9 @@ public final class SocketTable {
     }
 
     private void read(Protocol protocol, boolean listeningOnly, List<HostSocket> out) throws IOException {
-        String base = protocol.label();
-        readFile(protocol, procNet.resolve(base), listeningOnly, out);
-        readFile(protocol, procNet.resolve(base + "6"), listeningOnly, out);
+        boolean tcp = protocol == Protocol.TCP;
+        readFile(protocol, procNet.resolve(tcp ? "tcp" : "udp"), listeningOnly, out);
+        readFile(protocol, procNet.resolve(tcp ? "tcp6" : "udp6"), listeningOnly, out);
     }
 
     private void readFile(Protocol protocol, Path file, boolean listeningOnly, List<HostSocket> out) throws IOException {
@@ -93,8 +93,7 @@ public final class SocketTable {
         // connection and spares the kernel writing the rest.
         boolean stopAtConnections = listeningOnly && protocol == Protocol.TCP;
         try (InputStream in = Files.newInputStream(file)) {
-            Parser parser = new Parser(protocol, byteOrder, listeningOnly, out);
-            readProc(in, (buf, from, to) -> parser.parse(buf, from, to) || !stopAtConnections);
+            readProc(in, new Parser(protocol, byteOrder, listeningOnly, out, stopAtConnections));
         } catch (NoSuchFileException e) {
             // no such table (IPv6 disabled): nothing in it
         }
@@ -175,7 +174,7 @@ public final class SocketTable {
      * Parses the rows of one table from its bytes, as they come: no text is made of a row, and rows that
      * share an address (on a busy host most do) share its {@link InetAddress}.
      */
-    static final class Parser {
+    static final class Parser implements LineBytes {
         private final Protocol protocol;
         private final boolean littleEndian;
         private final boolean listeningOnly;
@@ -188,10 +187,25 @@ public final class SocketTable {
         private final byte[][] lastBytes = new byte[2][];
         private final InetAddress[] lastAddress = new InetAddress[2];
         private InetSocketAddress lastRemoteEndpoint;
+        private final boolean stopAtConnections;
         /** Rows skipped as malformed so far. */
         int skipped;
 
+        @Override
+        public boolean accept(byte[] buf, int from, int to) {
+            return parse(buf, from, to) || !stopAtConnections;
+        }
+
         Parser(Protocol protocol, ByteOrder order, boolean listeningOnly, List<HostSocket> out) {
+            this(protocol, order, listeningOnly, out, false);
+        }
+
+        /**
+         * With {@code stopAtConnections}, {@link #accept} asks to stop reading after the lines in which a
+         * listening-only parse met a row of another state.
+         */
+        Parser(Protocol protocol, ByteOrder order, boolean listeningOnly, List<HostSocket> out, boolean stopAtConnections) {
+            this.stopAtConnections = stopAtConnections;
             this.protocol = protocol;
             this.littleEndian = order == ByteOrder.LITTLE_ENDIAN;
             this.listeningOnly = listeningOnly;
