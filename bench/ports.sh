@@ -4,6 +4,7 @@
 # held by one helper process). Start-up time counts: every run is a fresh JVM.
 #
 # Usage: bench/ports.sh [SOCKETS] [RUNS]        Needs: a JDK 21+ (JAVA_HOME), ss, lsof; hyperfine if installed.
+#   PORTS_BENCH_BASELINE=DIR   also time DIR/portcullis ports (another checkout, e.g. before a change) in the same run
 set -euo pipefail
 cd "$(dirname "$0")/.."
 sockets=${1:-10000}
@@ -33,14 +34,31 @@ echo "machine: $(nproc) CPUs, $(uname -sr), $("$java" -version 2>&1 | head -1), 
 
 launcher="./portcullis ports"
 plain="$java -jar target/portcullis.jar ports"
+baseline=()
+if [ -n "${PORTS_BENCH_BASELINE:-}" ]; then
+  "$PORTS_BENCH_BASELINE/portcullis" ports >/dev/null # build and archive there too, untimed
+  baseline=(-n "$PORTS_BENCH_BASELINE/portcullis ports (baseline)" "$PORTS_BENCH_BASELINE/portcullis ports")
+fi
 if command -v hyperfine >/dev/null; then
-  hyperfine -N --warmup 2 --runs "$runs" --style basic --export-markdown target/ports-bench.md \
+  hyperfine -N --warmup 2 --runs "$runs" --style basic --export-json target/ports-bench.json \
+    "${baseline[@]}" \
     -n "./portcullis ports" "$launcher" \
     -n "java -jar target/portcullis.jar ports (no launcher: JVM defaults, no archive)" "$plain" \
     -n "ss -tulpn" "ss -tulpn" \
     -n "lsof -nP -i" "lsof -nP -i"
   echo
-  cat target/ports-bench.md
+  if command -v python3 >/dev/null; then
+    python3 - target/ports-bench.json <<'PY'
+import json, sys
+rows = json.load(open(sys.argv[1]))["results"]
+print("| command | mean | min | max | user CPU | system CPU |")
+print("|---|---:|---:|---:|---:|---:|")
+for r in rows:
+    ms = lambda v: "%.0f ms" % (v * 1000)
+    print("| `%s` | %s ± %.0f | %s | %s | %s | %s |" % (r["command"], ms(r["mean"]), r["stddev"] * 1000,
+          ms(r["min"]), ms(r["max"]), ms(r["user"]), ms(r["system"])))
+PY
+  fi
 else
   time_it() { # NAME COMMAND...
     local name=$1; shift
