@@ -17,18 +17,6 @@ import picocli.CommandLine.Command;
             ""
         },
         commandListHeading = "%nCommands:%n",
-        subcommands = {
-            RunCommand.class,
-            ValidateCommand.class,
-            StatusCommand.class,
-            ReloadCommand.class,
-            SampleConfigCommand.class,
-            PortsCommand.class,
-            CheckCommand.class,
-            FreeCommand.class,
-            BansCommand.class,
-            CommandLine.HelpCommand.class
-        },
         footerHeading = "%nGetting started:%n",
         footer = {
             "  portcullis sample-config > my.yaml   write a commented example config",
@@ -52,12 +40,45 @@ public final class Main implements Runnable {
         if (System.getProperty("io.netty.leakDetection.level") == null) {
             System.setProperty("io.netty.leakDetection.level", "disabled");
         }
-        System.exit(commandLine().execute(args));
+        if (args.length > 0 && args[0].equals("ports")) {
+            Integer code = PortsCommand.runDirect(java.util.Arrays.copyOfRange(args, 1, args.length));
+            if (code != null) {
+                System.exit(code);
+            }
+        }
+        System.exit(commandLine(args.length > 0 ? args[0] : null).execute(args));
     }
 
-    /** The configured command line, for tests and for {@link #main}. */
+    /** The configured command line with every command, for tests. */
     public static CommandLine commandLine() {
+        return commandLine(null);
+    }
+
+    /**
+     * The configured command line. When {@code first} (the first argument) names one of the port tools, only
+     * that command is registered: picocli reflects over every registered command at start-up, and the others
+     * pull in the gateway, its config and Jackson, which would double the start-up time of a one-shot command.
+     * What the command parses and prints is the same either way.
+     */
+    static CommandLine commandLine(String first) {
         CommandLine cli = new CommandLine(new Main());
+        switch (first == null ? "" : first) {
+            case "ports" -> cli.addSubcommand(new PortsCommand());
+            case "check" -> cli.addSubcommand(new CheckCommand());
+            case "free" -> cli.addSubcommand(new FreeCommand());
+            default -> {
+                cli.addSubcommand(new RunCommand());
+                cli.addSubcommand(new ValidateCommand());
+                cli.addSubcommand(new StatusCommand());
+                cli.addSubcommand(new ReloadCommand());
+                cli.addSubcommand(new SampleConfigCommand());
+                cli.addSubcommand(new PortsCommand());
+                cli.addSubcommand(new CheckCommand());
+                cli.addSubcommand(new FreeCommand());
+                cli.addSubcommand(new BansCommand());
+                cli.addSubcommand(new CommandLine.HelpCommand());
+            }
+        }
         cli.setExecutionExceptionHandler(new Errors());
         cli.setCaseInsensitiveEnumValuesAllowed(true);
         cli.setUsageHelpAutoWidth(true);
@@ -100,13 +121,18 @@ public final class Main implements Runnable {
     static final class Errors implements CommandLine.IExecutionExceptionHandler {
         @Override
         public int handleExecutionException(Exception ex, CommandLine cli, CommandLine.ParseResult parsed) {
+            return report(ex, cli.getErr());
+        }
+
+        /** Prints {@code ex} to {@code err} as the command line does; the exit status. */
+        static int report(Exception ex, java.io.PrintWriter err) {
             if (ex instanceof UserException u) {
-                cli.getErr().println("portcullis: " + u.getMessage());
+                err.println("portcullis: " + u.getMessage());
                 return u.exitCode;
             }
-            cli.getErr().println("portcullis: internal error: " + ex);
-            ex.printStackTrace(cli.getErr());
-            cli.getErr().println("This is a bug in Portcullis; please report it with the lines above.");
+            err.println("portcullis: internal error: " + ex);
+            ex.printStackTrace(err);
+            err.println("This is a bug in Portcullis; please report it with the lines above.");
             return 1;
         }
     }

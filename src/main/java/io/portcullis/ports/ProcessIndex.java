@@ -53,50 +53,131 @@ public final class ProcessIndex {
 
     /** Finds the holders of the sockets whose inodes are in {@code inodes} (all sockets when null). */
     public Scan scan(Set<Long> inodes) {
-        Map<Long, List<SocketOwner>> owners = new HashMap<>();
-        Map<Long, String> programs = new HashMap<>();
+        return scan(inodes, 1);
+    }
+
+    /**
+     * As {@link #scan(Set)}, with the descriptors resolved by up to {@code threads} threads. Resolving a
+     * descriptor is one readlink(2) that the kernel answers at a few microseconds each, and one process may hold
+     * most of them, so the descriptors of all processes are listed first and then split evenly.
+     */
+    public Scan scan(Set<Long> inodes, int threads) {
+        // Plain names (java.io.File#list) cost a third of what a DirectoryStream of Paths does.
+        String[] entries = proc.toFile().list();
+        if (entries == null) {
+            entries = new String[0]; // /proc unreadable: nothing to report
+        }
+        long[] pids = new long[entries.length];
+        Path[] fdDirs = new Path[entries.length];
+        String[][] fdNames = new String[entries.length][];
+        int processes = 0;
+        int total = 0;
         int denied = 0;
-        try (DirectoryStream<Path> pids = Files.newDirectoryStream(proc)) {
-            for (Path pidDir : pids) {
-                long pid = parsePid(pidDir.getFileName().toString());
-                if (pid <= 0) {
-                    continue;
-                }
-                if (!scanProcess(pid, pidDir, inodes, owners, programs)) {
+        for (String entry : entries) {
+            long pid = parsePid(entry);
+            if (pid <= 0) {
+                continue;
+            }
+            Path fdDir = proc.resolve(entry).resolve("fd");
+            String[] names = fdDir.toFile().list();
+            if (names == null) {
+                if (denied(fdDir)) {
                     denied++;
                 }
+                continue;
             }
-        } catch (IOException | RuntimeException e) {
-            // /proc unreadable: report what was found so far.
+            pids[processes] = pid;
+            fdDirs[processes] = fdDir;
+            fdNames[processes] = names;
+            processes++;
+            total += names.length;
+        }
+
+        // Every descriptor as (process, name), so that the readlinks split evenly even when one process holds most.
+        int[] processOf = new int[total];
+        String[] nameOf = new String[total];
+        for (int p = 0, i = 0; p < processes; p++) {
+            for (String name : fdNames[p]) {
+                processOf[i] = p;
+                nameOf[i++] = name;
+            }
+        }
+        long[] socketOf = new long[total];
+        int parts = Math.max(1, Math.min(threads, total / 512));
+        List<Thread> helpers = new ArrayList<>();
+        for (int part = 1; part < parts; part++) {
+            int from = (int) ((long) total * part / parts);
+            int to = (int) ((long) total * (part + 1) / parts);
+            Thread t = new Thread(() -> resolve(fdDirs, processOf, nameOf, from, to, socketOf), "portcullis-fd-scan-".concat(Integer.toString(part)));
+            t.setDaemon(true);
+            t.start();
+            helpers.add(t);
+        }
+        resolve(fdDirs, processOf, nameOf, 0, parts == 1 ? total : total / parts, socketOf);
+        for (Thread t : helpers) {
+            try {
+                t.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+
+        Map<Long, List<SocketOwner>> owners = new HashMap<>();
+        String[] programs = new String[processes];
+        for (int i = 0; i < total; i++) {
+            long inode = socketOf[i];
+            if (inode > 0 && (inodes == null || inodes.contains(inode))) {
+                int p = processOf[i];
+                if (programs[p] == null) {
+                    programs[p] = program(pids[p]).orElse("?");
+                }
+                add(owners, inode, new SocketOwner(pids[p], programs[p], (int) parsePid(nameOf[i])));
+            }
         }
         return new Scan(owners, denied);
     }
 
-    /** Scans one process; false when its descriptors could not be read for lack of permission. */
-    private boolean scanProcess(long pid, Path pidDir, Set<Long> inodes, Map<Long, List<SocketOwner>> owners,
-            Map<Long, String> programs) {
-        Path fdDir = pidDir.resolve("fd");
-        try (DirectoryStream<Path> fds = Files.newDirectoryStream(fdDir)) {
-            for (Path fd : fds) {
-                String target;
-                try {
-                    target = Files.readSymbolicLink(fd).toString();
-                } catch (IOException | UnsupportedOperationException e) {
-                    continue; // closed meanwhile, or not a link
-                }
-                long inode = socketInode(target);
-                if (inode <= 0 || inodes != null && !inodes.contains(inode)) {
-                    continue;
-                }
-                int fdNumber = (int) parsePid(fd.getFileName().toString());
-                String program = programs.computeIfAbsent(pid, p -> program(p).orElse("?"));
-                owners.computeIfAbsent(inode, k -> new ArrayList<>(1)).add(new SocketOwner(pid, program, fdNumber));
+    private static void add(Map<Long, List<SocketOwner>> owners, long inode, SocketOwner owner) {
+        List<SocketOwner> list = owners.get(inode);
+        if (list == null) {
+            owners.put(inode, List.of(owner));
+        } else {
+            if (list.size() == 1) {
+                list = new ArrayList<>(list);
+                owners.put(inode, list);
             }
-            return true;
+            list.add(owner);
+        }
+    }
+
+    /**
+     * Whether the descriptors in {@code fdDir}, which could not be listed, are withheld for lack of permission
+     * (rather than gone with their process).
+     */
+    private static boolean denied(Path fdDir) {
+        try (DirectoryStream<Path> fds = Files.newDirectoryStream(fdDir)) {
+            return false; // readable after all: it changed meanwhile, nothing hidden
         } catch (java.nio.file.AccessDeniedException e) {
-            return false;
+            return true;
         } catch (IOException | RuntimeException e) {
-            return true; // the process ended while we looked: nothing to see, nothing hidden
+            return false; // the process ended while we looked: nothing to see, nothing hidden
+        }
+    }
+
+    /** Sets {@code socketOf[i]} to the socket inode descriptor i links to, or -1, for i in [from, to). */
+    private static void resolve(Path[] fdDirs, int[] processOf, String[] nameOf, int from, int to, long[] socketOf) {
+        for (int i = from; i < to; i++) {
+            socketOf[i] = socketInode(fdDirs[processOf[i]], nameOf[i]);
+        }
+    }
+
+    /** The socket inode the descriptor {@code name} in {@code fdDir} links to, or -1. */
+    private static long socketInode(Path fdDir, String name) {
+        try {
+            return socketInode(Files.readSymbolicLink(fdDir.resolve(name)).toString());
+        } catch (IOException | RuntimeException e) {
+            return -1; // closed meanwhile, or not a link
         }
     }
 

@@ -16,7 +16,8 @@ public final class SocketAddresses {
         }
         byte[] b = a.getAddress();
         if (SocketTable.isV4OrMapped(a) && !a.isAnyLocalAddress()) {
-            return "[::ffff:" + (b[12] & 0xFF) + "." + (b[13] & 0xFF) + "." + (b[14] & 0xFF) + "." + (b[15] & 0xFF) + "]";
+            return new StringBuilder(24).append("[::ffff:").append(b[12] & 0xFF).append('.').append(b[13] & 0xFF)
+                    .append('.').append(b[14] & 0xFF).append('.').append(b[15] & 0xFF).append(']').toString();
         }
         return io.portcullis.net.Addresses.format(a);
     }

@@ -71,10 +71,20 @@ public final class SocketTable {
         read(protocol, false, out);
     }
 
+    /**
+     * The sockets of one protocol, IPv4 then IPv6; with {@code listeningOnly}, only listening TCP sockets or
+     * bound UDP sockets.
+     */
+    public List<HostSocket> read(Protocol protocol, boolean listeningOnly) throws IOException {
+        List<HostSocket> out = new ArrayList<>();
+        read(protocol, listeningOnly, out);
+        return out;
+    }
+
     private void read(Protocol protocol, boolean listeningOnly, List<HostSocket> out) throws IOException {
-        String base = protocol.label();
-        readFile(protocol, procNet.resolve(base), listeningOnly, out);
-        readFile(protocol, procNet.resolve(base + "6"), listeningOnly, out);
+        boolean tcp = protocol == Protocol.TCP;
+        readFile(protocol, procNet.resolve(tcp ? "tcp" : "udp"), listeningOnly, out);
+        readFile(protocol, procNet.resolve(tcp ? "tcp6" : "udp6"), listeningOnly, out);
     }
 
     private void readFile(Protocol protocol, Path file, boolean listeningOnly, List<HostSocket> out) throws IOException {
@@ -83,7 +93,7 @@ public final class SocketTable {
         // connection and spares the kernel writing the rest.
         boolean stopAtConnections = listeningOnly && protocol == Protocol.TCP;
         try (InputStream in = Files.newInputStream(file)) {
-            readProc(in, text -> parseLines(protocol, text, byteOrder, listeningOnly, out) >= 0 || !stopAtConnections);
+            readProc(in, new Parser(protocol, byteOrder, listeningOnly, out, stopAtConnections));
         } catch (NoSuchFileException e) {
             // no such table (IPv6 disabled): nothing in it
         }
@@ -95,43 +105,45 @@ public final class SocketTable {
         boolean accept(String text);
     }
 
+    /** Receives whole lines, {@code buf[from, to)}; answers whether to go on reading. */
+    @FunctionalInterface
+    interface LineBytes {
+        boolean accept(byte[] buf, int from, int to);
+    }
+
+    /** As {@link #readProc(InputStream, LineBytes)}, with the lines as text. */
+    static void readProc(InputStream in, Lines lines) throws IOException {
+        readProc(in, (buf, from, to) -> lines.accept(new String(buf, from, to - from, StandardCharsets.ISO_8859_1)));
+    }
+
     /**
      * Reads a /proc table in large pieces and hands over whole lines. The kernel produces these tables anew
      * for every read() call and walks its socket hash from the start to the offset each time, so the small
      * reads of {@code Files.readAllBytes} (8 KiB on a file whose size is 0) take seconds on a busy host.
      */
-    static void readProc(InputStream in, Lines lines) throws IOException {
+    static void readProc(InputStream in, LineBytes lines) throws IOException {
         byte[] buf = new byte[1 << 18];
         int filled = 0;
-        boolean header = true;
         for (int n; (n = in.read(buf, filled, buf.length - filled)) > 0; ) {
-            filled += n;
-            int lastNewline = filled - 1;
-            while (lastNewline >= 0 && buf[lastNewline] != '\n') {
+            int lastNewline = filled + n - 1;
+            while (lastNewline >= filled && buf[lastNewline] != '\n') {
                 lastNewline--;
             }
-            if (lastNewline < 0) {
+            filled += n;
+            if (lastNewline < 0 || buf[lastNewline] != '\n') {
                 if (filled == buf.length) {
                     buf = java.util.Arrays.copyOf(buf, buf.length * 2);
                 }
                 continue;
             }
-            String text = new String(buf, 0, lastNewline + 1, StandardCharsets.ISO_8859_1);
-            if (header) {
-                header = false;
-                int eol = text.indexOf('\n');
-                if (text.lastIndexOf("local_address", eol) >= 0) {
-                    text = text.substring(eol + 1);
-                }
-            }
-            if (!lines.accept(text)) {
+            if (!lines.accept(buf, 0, lastNewline + 1)) {
                 return;
             }
             filled -= lastNewline + 1;
             System.arraycopy(buf, lastNewline + 1, buf, 0, filled);
         }
         if (filled > 0) {
-            lines.accept(new String(buf, 0, filled, StandardCharsets.ISO_8859_1));
+            lines.accept(buf, 0, filled);
         }
     }
 
@@ -149,87 +161,189 @@ public final class SocketTable {
      * their addresses are parsed (on a busy host most rows are TIME-WAIT).
      */
     static int parse(Protocol protocol, String text, ByteOrder order, boolean listeningOnly, List<HostSocket> out) {
-        int r = parseLines(protocol, text, order, listeningOnly, out);
-        return r < 0 ? -1 - r : r;
-    }
-
-    /** As {@link #parse}, but answers {@code -1 - skipped} when a listening-only parse met a row of another state. */
-    private static int parseLines(Protocol protocol, String text, ByteOrder order, boolean listeningOnly, List<HostSocket> out) {
-        int listenCode = protocol == Protocol.TCP ? SocketState.LISTEN.code() : SocketState.UNCONN.code();
-        int skipped = 0;
-        boolean metOther = false;
-        int start = 0;
-        boolean first = true;
-        int[] from = new int[FIELDS];
-        int[] to = new int[FIELDS];
-        int length = text.length();
-        while (start < length) {
-            int end = text.indexOf('\n', start);
-            if (end < 0) {
-                end = length;
-            }
-            int lineStart = start;
-            start = end + 1;
-            if (first) {
-                first = false;
-                if (text.lastIndexOf("local_address", end) >= lineStart) {
-                    continue;
-                }
-            }
-            int n = split(text, lineStart, end, from, to);
-            if (n == 0) {
-                continue;
-            }
-            if (n < FIELDS) {
-                skipped++;
-                continue;
-            }
-            if (listeningOnly && (to[3] - from[3] != 2 || parseHex(text, from[3], to[3]) != listenCode)) {
-                metOther = true;
-                continue;
-            }
-            HostSocket s = parseLine(protocol, text, from, to, order);
-            if (s == null) {
-                skipped++;
-            } else {
-                out.add(s);
-            }
-        }
-        return metOther ? -1 - skipped : skipped;
+        Parser parser = new Parser(protocol, order, listeningOnly, out);
+        byte[] bytes = text.getBytes(StandardCharsets.ISO_8859_1);
+        parser.parse(bytes, 0, bytes.length);
+        return parser.skipped;
     }
 
     /** The fields a row needs: sl, local, remote, st, queues, timer, retransmits, uid, timeout, inode. */
     private static final int FIELDS = 10;
 
-    /** One row, or null when it does not parse. */
-    private static HostSocket parseLine(Protocol protocol, String text, int[] from, int[] to, ByteOrder order) {
-        InetSocketAddress local = parseEndpoint(text.substring(from[1], to[1]), order);
-        InetSocketAddress remote = parseEndpoint(text.substring(from[2], to[2]), order);
-        if (local == null || remote == null || to[3] - from[3] > 2) {
-            return null;
+    /**
+     * Parses the rows of one table from its bytes, as they come: no text is made of a row, and rows that
+     * share an address (on a busy host most do) share its {@link InetAddress}.
+     */
+    static final class Parser implements LineBytes {
+        private final Protocol protocol;
+        private final boolean littleEndian;
+        private final boolean listeningOnly;
+        private final List<HostSocket> out;
+        private final int listenCode;
+        private final int[] from = new int[FIELDS];
+        private final int[] to = new int[FIELDS];
+        private final byte[] scratch4 = new byte[4];
+        private final byte[] scratch16 = new byte[16];
+        private final byte[][] lastBytes = new byte[2][];
+        private final InetAddress[] lastAddress = new InetAddress[2];
+        private InetSocketAddress lastRemoteEndpoint;
+        private final boolean stopAtConnections;
+        /** Rows skipped as malformed so far. */
+        int skipped;
+
+        @Override
+        public boolean accept(byte[] buf, int from, int to) {
+            return parse(buf, from, to) || !stopAtConnections;
         }
-        int state = parseHex(text, from[3], to[3]);
-        long uid = parseDecimal(text, from[7], to[7]);
-        long inode = parseDecimal(text, from[9], to[9]);
-        if (state < 0 || uid < 0 || uid > 0xFFFF_FFFFL || inode < 0) {
-            return null;
+
+        Parser(Protocol protocol, ByteOrder order, boolean listeningOnly, List<HostSocket> out) {
+            this(protocol, order, listeningOnly, out, false);
         }
-        return new HostSocket(protocol, local, remote, SocketState.ofCode(state), (int) uid, inode);
+
+        /**
+         * With {@code stopAtConnections}, {@link #accept} asks to stop reading after the lines in which a
+         * listening-only parse met a row of another state.
+         */
+        Parser(Protocol protocol, ByteOrder order, boolean listeningOnly, List<HostSocket> out, boolean stopAtConnections) {
+            this.stopAtConnections = stopAtConnections;
+            this.protocol = protocol;
+            this.littleEndian = order == ByteOrder.LITTLE_ENDIAN;
+            this.listeningOnly = listeningOnly;
+            this.out = out;
+            this.listenCode = protocol == Protocol.TCP ? SocketState.LISTEN.code() : SocketState.UNCONN.code();
+        }
+
+        /**
+         * Parses the whole lines in {@code buf[start, end)}; a first line that holds {@code local_address} is the
+         * header. Answers false when a listening-only parse met a row of another state.
+         */
+        boolean parse(byte[] buf, int start, int end) {
+            boolean metOther = false;
+            boolean first = true;
+            while (start < end) {
+                int eol = start;
+                while (eol < end && buf[eol] != '\n') {
+                    eol++;
+                }
+                int lineStart = start;
+                start = eol + 1;
+                if (first) {
+                    first = false;
+                    if (contains(buf, lineStart, eol, LOCAL_ADDRESS)) {
+                        continue;
+                    }
+                }
+                int n = split(buf, lineStart, eol, from, to);
+                if (n == 0) {
+                    continue;
+                }
+                if (n < FIELDS) {
+                    skipped++;
+                    continue;
+                }
+                if (listeningOnly && (to[3] - from[3] != 2 || parseHex(buf, from[3], to[3]) != listenCode)) {
+                    metOther = true;
+                    continue;
+                }
+                HostSocket s = parseLine(buf);
+                if (s == null) {
+                    skipped++;
+                } else {
+                    out.add(s);
+                }
+            }
+            return !metOther;
+        }
+
+        /** One row, or null when it does not parse. */
+        private HostSocket parseLine(byte[] buf) {
+            InetAddress local = address(buf, from[1], to[1], 0);
+            int localPort = port(buf, from[1], to[1]);
+            if (local == null || localPort < 0) {
+                return null;
+            }
+            InetAddress remote = address(buf, from[2], to[2], 1);
+            int remotePort = port(buf, from[2], to[2]);
+            if (remote == null || remotePort < 0 || to[3] - from[3] > 2) {
+                return null;
+            }
+            InetSocketAddress remoteEndpoint = lastRemoteEndpoint;
+            if (remoteEndpoint == null || remoteEndpoint.getAddress() != remote || remoteEndpoint.getPort() != remotePort) {
+                remoteEndpoint = new InetSocketAddress(remote, remotePort);
+                lastRemoteEndpoint = remoteEndpoint;
+            }
+            long state = parseHex(buf, from[3], to[3]);
+            long uid = parseDecimal(buf, from[7], to[7]);
+            long inode = parseDecimal(buf, from[9], to[9]);
+            if (state < 0 || uid < 0 || uid > 0xFFFF_FFFFL || inode < 0) {
+                return null;
+            }
+            return new HostSocket(protocol, new InetSocketAddress(local, localPort), remoteEndpoint,
+                    SocketState.ofCode((int) state), (int) uid, inode);
+        }
+
+        /** The port of an endpoint field {@code ADDRESS:PORT}, or -1 when the field is malformed. */
+        private static int port(byte[] buf, int from, int to) {
+            int colon = from + 8 < to && buf[from + 8] == ':' ? from + 8 : from + 32 < to && buf[from + 32] == ':' ? from + 32 : -1;
+            if (colon < 0 || to - colon - 1 != 4) {
+                return -1;
+            }
+            return (int) parseHex(buf, colon + 1, to);
+        }
+
+        /**
+         * The address of an endpoint field, or null when malformed; the same object as for the previous row in
+         * this slot (0 local, 1 remote) when it is the same address: addresses are immutable, rows may share one.
+         */
+        private InetAddress address(byte[] buf, int from, int to, int slot) {
+            int colon = from + 8 < to && buf[from + 8] == ':' ? 8 : from + 32 < to && buf[from + 32] == ':' ? 32 : -1;
+            if (colon < 0 || to - from - colon - 1 != 4) {
+                return null;
+            }
+            byte[] bytes = colon == 8 ? scratch4 : scratch16;
+            if (!words(buf, from, colon / 8, littleEndian, bytes)) {
+                return null;
+            }
+            byte[] previous = lastBytes[slot];
+            if (previous != null && java.util.Arrays.equals(previous, bytes)) {
+                return lastAddress[slot];
+            }
+            byte[] copy = bytes.clone();
+            InetAddress a = toAddress(copy);
+            lastBytes[slot] = a == null ? null : copy;
+            lastAddress[slot] = a;
+            return a;
+        }
     }
 
-    /** Splits text[start, end) on runs of white space; fills at most {@code from.length} fields, returns how many. */
-    private static int split(String text, int start, int end, int[] from, int[] to) {
+    private static final byte[] LOCAL_ADDRESS = "local_address".getBytes(StandardCharsets.ISO_8859_1);
+
+    private static boolean contains(byte[] buf, int from, int to, byte[] what) {
+        outer:
+        for (int i = from; i + what.length <= to; i++) {
+            for (int k = 0; k < what.length; k++) {
+                if (buf[i + k] != what[k]) {
+                    continue outer;
+                }
+            }
+            return true;
+        }
+        return false;
+    }
+
+    /** Splits buf[start, end) on runs of white space; fills at most {@code from.length} fields, returns how many. */
+    private static int split(byte[] buf, int start, int end, int[] from, int[] to) {
         int n = 0;
         int i = start;
         while (n < from.length) {
-            while (i < end && text.charAt(i) <= ' ') {
+            while (i < end && (buf[i] & 0xFF) <= ' ') {
                 i++;
             }
             if (i >= end) {
                 break;
             }
             int j = i;
-            while (j < end && text.charAt(j) > ' ') {
+            while (j < end && (buf[j] & 0xFF) > ' ') {
                 j++;
             }
             from[n] = i;
@@ -241,13 +355,13 @@ public final class SocketTable {
     }
 
     /** A non-negative decimal of at most 18 digits, or -1. */
-    private static long parseDecimal(String text, int from, int to) {
+    private static long parseDecimal(byte[] buf, int from, int to) {
         if (from >= to || to - from > 18) {
             return -1;
         }
         long v = 0;
         for (int i = from; i < to; i++) {
-            char c = text.charAt(i);
+            int c = buf[i];
             if (c < '0' || c > '9') {
                 return -1;
             }
@@ -256,52 +370,78 @@ public final class SocketTable {
         return v;
     }
 
-    /** {@code 0100007F:1F90} or the 32-hex-digit IPv6 form; null when malformed. */
-    static InetSocketAddress parseEndpoint(String text, ByteOrder order) {
-        int colon = text.indexOf(':');
-        if (colon != 8 && colon != 32 || text.length() - colon - 1 != 4) {
-            return null;
-        }
-        int port = parseHex(text, colon + 1, text.length());
-        byte[] bytes = new byte[colon / 2];
-        for (int w = 0; w < colon / 8; w++) {
-            int word = parseHex(text, w * 8, w * 8 + 8);
-            if (word == -1 && !text.regionMatches(true, w * 8, "FFFFFFFF", 0, 8)) {
-                return null;
-            }
-            for (int b = 0; b < 4; b++) {
-                int shift = order == ByteOrder.LITTLE_ENDIAN ? 8 * b : 8 * (3 - b);
-                bytes[w * 4 + b] = (byte) (word >>> shift);
-            }
-        }
-        if (port < 0) {
-            return null;
-        }
-        try {
-            InetAddress address = bytes.length == 4
-                    ? InetAddress.getByAddress(bytes)
-                    // Inet6Address keeps IPv4-mapped addresses (::ffff:a.b.c.d) as IPv6, as the table they came from.
-                    : Inet6Address.getByAddress(null, bytes, -1);
-            return new InetSocketAddress(address, port);
-        } catch (UnknownHostException e) {
-            return null;
-        }
-    }
-
-    /** The value of hex digits text[from, to) (at most 8), or -1 when one is not a hex digit. */
-    private static int parseHex(String text, int from, int to) {
+    /** The value of hex digits buf[from, to) (at most 8), or -1 when one is not a hex digit. */
+    private static long parseHex(byte[] buf, int from, int to) {
         if (from >= to || to - from > 8) {
             return -1;
         }
         long v = 0;
         for (int i = from; i < to; i++) {
-            int d = Character.digit(text.charAt(i), 16);
+            int d = HEX[buf[i] & 0xFF];
             if (d < 0) {
                 return -1;
             }
             v = (v << 4) | d;
         }
-        return (int) v;
+        return v;
+    }
+
+    private static final byte[] HEX = new byte[256];
+
+    static {
+        java.util.Arrays.fill(HEX, (byte) -1);
+        for (int i = 0; i < 10; i++) {
+            HEX['0' + i] = (byte) i;
+        }
+        for (int i = 0; i < 6; i++) {
+            HEX['a' + i] = (byte) (10 + i);
+            HEX['A' + i] = (byte) (10 + i);
+        }
+    }
+
+    /**
+     * Decodes {@code words} 32-bit words of 8 hex digits each at buf[from...] into {@code bytes}, each word in
+     * the given byte order; false when a digit is not hex.
+     */
+    private static boolean words(byte[] buf, int from, int words, boolean littleEndian, byte[] bytes) {
+        for (int w = 0; w < words; w++) {
+            long word = parseHex(buf, from + w * 8, from + w * 8 + 8);
+            if (word < 0) {
+                return false;
+            }
+            for (int b = 0; b < 4; b++) {
+                int shift = littleEndian ? 8 * b : 8 * (3 - b);
+                bytes[w * 4 + b] = (byte) (word >>> shift);
+            }
+        }
+        return true;
+    }
+
+    private static InetAddress toAddress(byte[] bytes) {
+        try {
+            return bytes.length == 4
+                    ? InetAddress.getByAddress(bytes)
+                    // Inet6Address keeps IPv4-mapped addresses (::ffff:a.b.c.d) as IPv6, as the table they came from.
+                    : Inet6Address.getByAddress(null, bytes, -1);
+        } catch (UnknownHostException e) {
+            return null;
+        }
+    }
+
+    /** {@code 0100007F:1F90} or the 32-hex-digit IPv6 form; null when malformed. */
+    static InetSocketAddress parseEndpoint(String text, ByteOrder order) {
+        byte[] buf = text.getBytes(StandardCharsets.ISO_8859_1);
+        int colon = text.indexOf(':');
+        if (colon != 8 && colon != 32 || text.length() - colon - 1 != 4) {
+            return null;
+        }
+        byte[] bytes = new byte[colon / 2];
+        long port = parseHex(buf, colon + 1, buf.length);
+        if (port < 0 || !words(buf, 0, colon / 8, order == ByteOrder.LITTLE_ENDIAN, bytes)) {
+            return null;
+        }
+        InetAddress address = toAddress(bytes);
+        return address == null ? null : new InetSocketAddress(address, (int) port);
     }
 
     /** Whether the address is IPv4, or IPv4 mapped into IPv6 ({@code ::ffff:a.b.c.d}). */
