@@ -13,7 +13,8 @@ import picocli.CommandLine.Command;
         header = "Portcullis: a self-hosted port gateway.",
         description = {
             "Publishes internal TCP and UDP services on external ports, with load balancing, health checks "
-                    + "and PROXY protocol, and live reloads that never drop open connections.",
+                    + "and PROXY protocol, live reloads that never drop open connections, and a guard on every port "
+                    + "(access rules, per-client limits, automatic bans, single-packet authorization with fwknop).",
             ""
         },
         commandListHeading = "%nCommands:%n",
