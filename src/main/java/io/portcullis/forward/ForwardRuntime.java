@@ -60,6 +60,25 @@ final class ForwardRuntime {
         return name;
     }
 
+    /**
+     * Who spoke first on this forward's recent connections, as a score from -8 (the target) to 8 (the
+     * client). Updated without locks from every event loop: a lost update only nudges a heuristic.
+     */
+    private volatile int clientFirstScore;
+
+    void firstSpeaker(boolean client) {
+        int s = clientFirstScore;
+        int next = client ? Math.min(8, s + 1) : Math.max(-8, s - 4);
+        if (next != s) {
+            clientFirstScore = next;
+        }
+    }
+
+    /** Whether clients of this forward usually send before the target does (HTTP, TLS), rather than after (SSH, SMTP). */
+    boolean clientSpeaksFirst() {
+        return clientFirstScore > 0;
+    }
+
     Admission admission() {
         return engine.admission();
     }

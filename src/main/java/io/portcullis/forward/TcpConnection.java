@@ -35,6 +35,7 @@ final class TcpConnection {
     private java.util.ArrayDeque<io.netty.buffer.ByteBuf> early;
     private int earlyBytes;
     private static final int MAX_EARLY = 64 * 1024;
+    private boolean sawData;
     private String endReason;
     private Admission.Ticket ticket = Admission.Ticket.ADMITTED;
     private long bytesIn;
@@ -106,6 +107,10 @@ final class TcpConnection {
 
     void count(boolean fromClient, int n) {
         lastActivity = sweeper.now;
+        if (!sawData) {
+            sawData = true;
+            runtime.firstSpeaker(fromClient);
+        }
         if (fromClient) {
             bytesIn += n;
             runtime.stats.bytesIn.add(n);
@@ -134,6 +139,12 @@ final class TcpConnection {
         ch.config().setOption(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) rules.forward().timeouts().connect().toMillis());
         ch.config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
         ch.config().setWriteBufferWaterMark(ForwardRuntime.WATER_MARK);
+        if (runtime.clientSpeaksFirst() && runtime.transport().quickAckOption() != null) {
+            // As HAProxy does: the handshake's last ACK waits a moment and leaves with the client's first
+            // bytes, one packet fewer for the target to take in per connection. Only for forwards whose
+            // clients speak first; where the target speaks first (SSH, SMTP) it would only delay the target.
+            ch.config().setOption(runtime.transport().quickAckOption(), false);
+        }
         ch.pipeline().addLast(new RelayHandler(this, false));
         client.eventLoop().register(ch).addListener((ChannelFuture reg) -> {
             if (!reg.isSuccess()) {

@@ -73,6 +73,18 @@ final class Transport {
         };
     }
 
+    /**
+     * TCP_QUICKACK, where the transport has it (null on NIO). Turned off on a new target connection, the
+     * kernel holds the last ACK of the handshake for a moment, so the client's first bytes ride on it.
+     */
+    ChannelOption<Boolean> quickAckOption() {
+        return switch (kind) {
+            case EPOLL -> EpollChannelOption.TCP_QUICKACK;
+            case IO_URING -> IoUringChannelOption.TCP_QUICKACK;
+            case NIO -> null;
+        };
+    }
+
     /** The option that lets one read take in several datagrams (recvmmsg, or several queued receives). */
     ChannelOption<Integer> maxDatagramPayloadOption() {
         return switch (kind) {
