@@ -141,16 +141,14 @@ public final class Gateway implements ControlActions {
         Map<String, Object> out = new LinkedHashMap<>();
         try {
             switch (action) {
-                case "list" -> out.put("bans", guard.bans().stream().map(Gateway::view).toList());
+                case "list" -> out.put("bans", guard.bans().stream().map(Ban::view).toList());
                 case "add" -> {
                     Cidr network = Cidr.parse(args.getOrDefault("network", ""));
                     Duration length = Durations.parse(args.getOrDefault("duration", "1h"));
-                    if (length.compareTo(Duration.ofSeconds(1)) < 0) {
-                        throw new IllegalArgumentException("duration " + Durations.format(length) + " is too short (expected: at least 1s)");
-                    }
-                    out.put("ban", view(guard.ban(network, length, args.getOrDefault("reason", "added by hand"))));
+                    Ban.checkLength(length);
+                    out.put("ban", guard.ban(network, length, args.getOrDefault("reason", "added by hand")).view());
                 }
-                case "lift" -> out.put("lifted", guard.lift(Cidr.parse(args.getOrDefault("network", ""))).stream().map(Gateway::view).toList());
+                case "lift" -> out.put("lifted", guard.lift(Cidr.parse(args.getOrDefault("network", ""))).stream().map(Ban::view).toList());
                 default -> throw new IllegalArgumentException("unknown bans action '" + action + "' (expected: list, add, lift)");
             }
             out.put("ok", true);
@@ -164,17 +162,6 @@ public final class Gateway implements ControlActions {
         return out;
     }
 
-    /** A ban as the control socket shows it: plain strings, never Java's address formatting. */
-    static Map<String, Object> view(Ban b) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("network", b.network().toString());
-        m.put("since", b.since().toString());
-        m.put("until", b.until().toString());
-        m.put("reason", b.reason());
-        m.put("count", b.count());
-        m.put("manual", b.manual());
-        return m;
-    }
 
     /** Stops accepting, gives open connections the configured grace period, then closes everything. */
     public void stop() {

@@ -100,6 +100,23 @@ class GuardedGatewayTest {
         gateway.start();
     }
 
+    /** One SPA client 'laptop' and one TCP forward 'ssh' guarded by {@code spa}; 127.0.0.1 is never banned. */
+    private static String spaConfig(int spaPort, String key, String hmac, int port, int target, String spa) {
+        return """
+                guard:
+                  bans: {never-ban: [127.0.0.1]}
+                  spa:
+                    listen: 127.0.0.1:%d
+                    clients:
+                      - {name: laptop, key: "%s", hmac-key: "%s"}
+                forwards:
+                  - name: ssh
+                    listen: 127.0.0.1:%d
+                    targets: [127.0.0.1:%d]
+                    spa: %s
+                """.formatted(spaPort, key, hmac, port, target, spa);
+    }
+
     /** Whether a client from {@code source} gets the backend's greeting through {@code port}. */
     private static boolean reaches(String source, int port) {
         try (Socket s = new Socket()) {
@@ -155,19 +172,7 @@ class GuardedGatewayTest {
         int spaPort = freePort();
         String key = keyB64(32);
         String hmac = keyB64(64);
-        start("""
-                guard:
-                  bans: {never-ban: [127.0.0.1]}
-                  spa:
-                    listen: 127.0.0.1:%d
-                    clients:
-                      - {name: laptop, key: "%s", hmac-key: "%s"}
-                forwards:
-                  - name: ssh
-                    listen: 127.0.0.1:%d
-                    targets: [127.0.0.1:%d]
-                    spa: {open-for: 3s}
-                """.formatted(spaPort, key, hmac, port, target));
+        start(spaConfig(spaPort, key, hmac, port, target, "{open-for: 3s}"));
 
         assertThat(reaches("127.0.0.1", port)).as("before the knock").isFalse();
 
@@ -297,19 +302,7 @@ class GuardedGatewayTest {
         int target = startBackend();
         int port = freePort();
         int spaPort = freePort();
-        start("""
-                guard:
-                  bans: {never-ban: [127.0.0.1]}
-                  spa:
-                    listen: 127.0.0.1:%d
-                    clients:
-                      - {name: laptop, key: "%s", hmac-key: "%s"}
-                forwards:
-                  - name: ssh
-                    listen: 127.0.0.1:%d
-                    targets: [127.0.0.1:%d]
-                    spa: true
-                """.formatted(spaPort, keyB64(32), keyB64(64), port, target));
+        start(spaConfig(spaPort, keyB64(32), keyB64(64), port, target, "true"));
         java.util.Random r = new java.util.Random(7);
         int sent = 0;
         try (DatagramSocket s = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {

@@ -89,14 +89,14 @@ final class BansCommand implements Callable<Integer> {
                 case "add" -> {
                     Ban b = list.add(network(args.get("network")), length(args.get("duration")), args.get("reason"), Instant.now());
                     list.save();
-                    out.put("ban", view(b));
+                    out.put("ban", b.view());
                 }
                 case "lift" -> {
                     List<Ban> lifted = list.lift(network(args.get("network")));
                     list.save();
-                    out.put("lifted", lifted.stream().map(BansCommand::view).toList());
+                    out.put("lifted", lifted.stream().map(Ban::view).toList());
                 }
-                default -> out.put("bans", list.list(Instant.now()).stream().map(BansCommand::view).toList());
+                default -> out.put("bans", list.list(Instant.now()).stream().map(Ban::view).toList());
             }
             return json.valueToTree(out);
         } catch (IOException e) {
@@ -104,16 +104,6 @@ final class BansCommand implements Callable<Integer> {
         }
     }
 
-    private static Map<String, Object> view(Ban b) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("network", b.network().toString());
-        m.put("since", b.since().toString());
-        m.put("until", b.until().toString());
-        m.put("reason", b.reason());
-        m.put("count", b.count());
-        m.put("manual", b.manual());
-        return m;
-    }
 
     static Cidr network(String text) {
         try {
@@ -126,9 +116,7 @@ final class BansCommand implements Callable<Integer> {
     static Duration length(String text) {
         try {
             Duration d = Durations.parse(text);
-            if (d.compareTo(Duration.ofSeconds(1)) < 0) {
-                throw new IllegalArgumentException("duration " + text + " is too short (expected: at least 1s)");
-            }
+            Ban.checkLength(d);
             return d;
         } catch (IllegalArgumentException e) {
             throw new Main.UserException("--for: " + e.getMessage(), 2);

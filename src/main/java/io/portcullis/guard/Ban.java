@@ -23,7 +23,26 @@ public record Ban(Cidr network, Instant since, Instant until, String reason, int
         Objects.requireNonNull(reason, "reason");
     }
 
+    /** A ban made by hand lasts at least a second; anything shorter is a typing mistake. */
+    public static void checkLength(java.time.Duration d) {
+        if (d.compareTo(java.time.Duration.ofSeconds(1)) < 0) {
+            throw new IllegalArgumentException("duration " + io.portcullis.config.Durations.format(d) + " is too short (expected: at least 1s)");
+        }
+    }
+
     public boolean activeAt(Instant now) {
         return now.isBefore(until);
+    }
+
+    /** As the control socket and {@code portcullis bans --json} show it: plain strings and numbers. */
+    public java.util.Map<String, Object> view() {
+        java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
+        m.put("network", network.toString());
+        m.put("since", since.toString());
+        m.put("until", until.toString());
+        m.put("reason", reason);
+        m.put("count", count);
+        m.put("manual", manual);
+        return m;
     }
 }

@@ -96,8 +96,16 @@ public final class BanList {
         }
     }
 
+    /** Whether no ban is held at all: the common case, answered without reading the clock. */
+    boolean isEmpty() {
+        return single.isEmpty() && networks.isEmpty();
+    }
+
     /** The ban that covers {@code address} now (already canonical: IPv4-mapped addresses unwrapped), or null. */
     Ban find(InetAddress address, Instant now) {
+        if (single.isEmpty() && networks.isEmpty()) {
+            return null;
+        }
         Ban b = single.get(address);
         if (b != null) {
             if (b.activeAt(now)) {

@@ -119,7 +119,7 @@ public final class Guard implements AutoCloseable {
         Rules r = rules;
         Policy p = r.forwards().get(forward);
         InetAddress address = Cidr.canonical(client.getAddress());
-        Ban ban = bans.find(address, Instant.now());
+        Ban ban = bans.isEmpty() ? null : bans.find(address, Instant.now());
         if (ban != null) {
             return new Decision("ban", "banned until " + ban.until() + " (" + ban.reason() + ")", null);
         }
