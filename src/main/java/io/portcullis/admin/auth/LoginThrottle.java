@@ -70,7 +70,7 @@ public final class LoginThrottle {
             lastFailure = now;
         }
 
-        long wait(long now) {
+        long delayLeft(long now) {
             if (inRow < FREE_FAILURES || now - lastFailure >= HOUR) {
                 return 0;
             }
@@ -117,8 +117,8 @@ public final class LoginThrottle {
     public synchronized Verdict check(String user, String source, boolean knownDevice) {
         long now = clock.millis();
         Counter bySource = sources.get(requireNonNull(source, "source"));
-        if (bySource != null && bySource.wait(now) > 0) {
-            return Verdict.refused(bySource.wait(now), "too many failed logins from this address");
+        if (bySource != null && bySource.delayLeft(now) > 0) {
+            return Verdict.refused(bySource.delayLeft(now), "too many failed logins from this address");
         }
         Counter byAccount = (knownDevice ? knownDevices : accounts).get(account(user));
         if (byAccount == null) {
@@ -129,7 +129,7 @@ public final class LoginThrottle {
             return Verdict.refused(locked, knownDevice ? "too many failed logins for this account"
                     : "too many failed logins for this account; only known devices may try until the hour ends");
         }
-        long wait = byAccount.wait(now);
+        long wait = byAccount.delayLeft(now);
         return wait > 0 ? Verdict.refused(wait, "too many failed logins for this account") : Verdict.ALLOWED;
     }
 
