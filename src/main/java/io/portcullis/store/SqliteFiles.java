@@ -92,12 +92,14 @@ final class SqliteFiles {
                     + "choose a new name or move the old file away", null);
         }
         // A connection of its own reads one WAL snapshot while the store's connection goes on writing.
-        try (Connection connection = DriverManager.getConnection("jdbc:sqlite:" + dbFile);
-                Statement s = connection.createStatement();
-                PreparedStatement vacuum = connection.prepareStatement("VACUUM INTO ?")) {
-            s.execute("PRAGMA busy_timeout = " + BUSY_TIMEOUT_MILLIS);
-            vacuum.setString(1, to.toString());
-            vacuum.execute();
+        try (Connection connection = DriverManager.getConnection("jdbc:sqlite:" + dbFile)) {
+            try (Statement s = connection.createStatement()) {
+                s.execute("PRAGMA busy_timeout = " + BUSY_TIMEOUT_MILLIS);
+            }
+            try (PreparedStatement vacuum = connection.prepareStatement("VACUUM INTO ?")) {
+                vacuum.setString(1, to.toString());
+                vacuum.execute();
+            }
         } catch (SQLException e) {
             throw failure("cannot back up the store at " + dbFile + " to " + to, e);
         }
