@@ -156,8 +156,11 @@ public final class Guard implements AutoCloseable {
         return new Decision(null, "", slot);
     }
 
-    /** Counts an offence of {@code address}; enough of them within the window ban it. */
-    void offence(InetAddress address, String what) {
+    /**
+     * Counts an offence of {@code address}; enough of them within the window ban it. Public so that other
+     * front doors (failed admin logins) feed the same bans.
+     */
+    public void offence(InetAddress address, String what) {
         Rules r = rules;
         BanPolicy policy = r.bans();
         if (!policy.enabled() || r.neverBan().firstMatch(address) >= 0) {
