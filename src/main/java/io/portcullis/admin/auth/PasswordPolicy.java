@@ -44,6 +44,12 @@ public final class PasswordPolicy {
     /** nbvcxz's estimated entropy, in bits, below which a password is refused as guessable. */
     public static final double MIN_ENTROPY_BITS = 40.0;
 
+    /**
+     * nbvcxz's time grows steeply with length (a 256-character password takes about a second), so it sees the
+     * first 48 characters only; their entropy is a lower bound for the whole, and 48 is longer than a six-word
+     * passphrase. The list, user-name and product-name checks see the whole password.
+     */
+    static final int ESTIMATE_LENGTH = 48;
     static final String LIST_RESOURCE = "common-passwords.txt.gz";
     private static final String PRODUCT_NAME = "portcullis";
     private static final int MIN_USER_NAME_LENGTH = 3;
@@ -72,6 +78,7 @@ public final class PasswordPolicy {
         this.estimator = new Nbvcxz(new ConfigurationBuilder()
                 .setMinimumEntropy(MIN_ENTROPY_BITS)
                 .setLocale(Locale.ENGLISH)
+                .setMaxLength(ESTIMATE_LENGTH)
                 .setDictionaries(dictionaries(common))
                 .createConfiguration());
     }
