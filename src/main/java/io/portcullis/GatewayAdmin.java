@@ -270,6 +270,16 @@ final class GatewayAdmin implements AdminBackend {
     }
 
     @Override
+    public String banned(String source) {
+        try {
+            Ban ban = gateway.guard().banOf(InetAddress.getByName(source));
+            return ban == null ? null : "banned until " + ban.until() + " (" + ban.reason() + ")";
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    @Override
     public void loginOffence(String source) {
         try {
             gateway.guard().offence(InetAddress.getByName(source), "failed admin login");

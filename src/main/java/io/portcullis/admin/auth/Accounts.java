@@ -111,6 +111,17 @@ public final class Accounts {
         return user;
     }
 
+    /**
+     * Checks a new user's name and password as {@link #create} would, without creating anything; for a caller
+     * that must spend something single-use (the setup token) only on a request that will succeed.
+     *
+     * @throws AccountException as {@link #create} does
+     */
+    public void checkNew(String name, String password) {
+        checkName(name);
+        acceptable(name, password);
+    }
+
     /** The user named {@code name} (any case), if there is one. */
     public Optional<User> find(String name) {
         if (!UserRecords.validName(name)) {
