@@ -109,6 +109,16 @@ class SqliteStoreTest extends StoreContractTest {
         assertThatThrownBy(() -> new SqliteStore(missing, clock, 10, Migrations.CURRENT))
                 .isInstanceOf(Store.StoreException.class)
                 .hasMessageContaining(missing.toString())
-                .hasMessageContaining("cannot be opened");
+                .hasMessageContaining("cannot be opened")
+                .hasMessageContaining("does not exist");
+    }
+
+    @Test
+    void refusesASecondWriterOnTheSameFile() {
+        assertThatThrownBy(() -> newStore(clock, HISTORY_LIMIT))
+                .isInstanceOf(Store.StoreException.class)
+                .hasMessageContaining("another Portcullis has this store open");
+        store.put("still", bytes("works"));
+        assertThat(reopen().get("still")).isPresent();
     }
 }
