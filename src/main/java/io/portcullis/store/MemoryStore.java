@@ -211,7 +211,7 @@ public final class MemoryStore implements Store {
             List<Event> replay = history.stream()
                     .filter(e -> e.revision() > afterRevision && Keys.under(e.entry().key(), prefix))
                     .toList();
-            return hub.open(prefix, replay, revision, listener);
+            return hub.open(prefix, replay, Math.max(revision, afterRevision), listener);
         }
     }
 

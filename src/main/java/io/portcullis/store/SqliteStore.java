@@ -234,7 +234,8 @@ public final class SqliteStore implements Store {
             if (afterRevision < compactedRevision) {
                 throw new CompactedException(afterRevision, compactedRevision + 1);
             }
-            return hub.open(prefix, tables.events(prefix, afterRevision), revision, listener);
+            List<Event> history = tables.events(prefix, afterRevision);
+            return hub.open(prefix, history, Math.max(revision, afterRevision), listener);
         });
     }
 
