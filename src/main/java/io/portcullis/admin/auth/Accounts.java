@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
+import java.util.function.UnaryOperator;
 
 /**
  * The admin plane's users: creating them, passwords, the second factor (TOTP with recovery codes) and the
@@ -235,12 +236,12 @@ public final class Accounts {
 
     /** True when {@code code} is a TOTP code of this user not used before; it is then used up. */
     public boolean verifyTotp(String name, String code) {
-        return find(name).isPresent() && users.mutate(name, u -> consumeTotp(u, code)).isPresent();
+        return consume(name, u -> consumeTotp(u, code));
     }
 
     /** True when {@code code} is one of this user's unused recovery codes; it is then used up. */
     public boolean useRecoveryCode(String name, String code) {
-        return find(name).isPresent() && users.mutate(name, u -> consumeRecovery(u, code)).isPresent();
+        return consume(name, u -> consumeRecovery(u, code));
     }
 
     /**
@@ -281,6 +282,18 @@ public final class Accounts {
     /** Notes a completed login (both factors) at the current time. */
     public void recordLogin(String name) {
         users.mutate(name, u -> u.withLastLogin(clock.instant()));
+    }
+
+    /** Applies {@code use} to the user; false when it changed nothing or there is no such user (any more). */
+    private boolean consume(String name, UnaryOperator<User> use) {
+        try {
+            return UserRecords.validName(name) && users.mutate(name, use).isPresent();
+        } catch (AccountException e) {
+            if (e.kind() == AccountException.Kind.NOT_FOUND) {
+                return false;
+            }
+            throw e;
+        }
     }
 
     private User consumeTotp(User u, String code) {

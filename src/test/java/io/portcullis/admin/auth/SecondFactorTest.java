@@ -79,6 +79,16 @@ class SecondFactorTest {
     }
 
     @Test
+    void codesOfADeletedUserAreRefusedNotThrown() {
+        accounts.create("bob", STRONG, Role.ADMIN);
+        var enrolled = TotpTestCodes.enrol(accounts, clock, "bob");
+        accounts.delete("bob");
+        clock.advance(Duration.ofSeconds(30));
+        assertThat(accounts.verifyTotp("bob", code(enrolled.secret(), clock))).isFalse();
+        assertThat(accounts.useRecoveryCode("bob", enrolled.recoveryCodes().get(0))).isFalse();
+    }
+
+    @Test
     void oneCodeFromEightThreadsSucceedsExactlyOnce() throws Exception {
         var enrolled = TotpTestCodes.enrol(accounts, clock, "alice");
         clock.advance(Duration.ofSeconds(30));

@@ -5,6 +5,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.portcullis.store.MemoryStore;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -89,6 +95,31 @@ class SessionsTest {
         assertThat(sessions.promote(half.token())).isEmpty();
         assertThat(sessions.promote(full.token())).as("already full").isEmpty();
         assertThat(sessions.find(full.token())).isPresent();
+    }
+
+    @Test
+    void aHalfOpenSessionIsPromotedOnceUnderARace() throws Exception {
+        String half = sessions.create("alice", "192.0.2.7", true).token();
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        try {
+            CountDownLatch go = new CountDownLatch(1);
+            List<Future<Boolean>> results = new ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                results.add(pool.submit(() -> {
+                    go.await();
+                    return sessions.promote(half).isPresent();
+                }));
+            }
+            go.countDown();
+            int promoted = 0;
+            for (Future<Boolean> f : results) {
+                promoted += f.get() ? 1 : 0;
+            }
+            assertThat(promoted).isEqualTo(1);
+            assertThat(store.list("sessions/")).hasSize(1);
+        } finally {
+            pool.shutdownNow();
+        }
     }
 
     @Test
