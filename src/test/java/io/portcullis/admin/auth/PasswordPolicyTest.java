@@ -5,13 +5,24 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.portcullis.admin.auth.PasswordPolicy.Verdict;
 import java.util.Arrays;
 import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 class PasswordPolicyTest {
 
-    private final PasswordPolicy policy = PasswordPolicy.standard();
+    private static PasswordPolicy policy;
+
+    @BeforeAll
+    static void loadOnce() {
+        policy = PasswordPolicy.standard();
+    }
+
+    @Test
+    void loadsTheListOnceAndSharesIt() {
+        assertThat(PasswordPolicy.standard()).isSameAs(policy);
+    }
 
     @Test
     void bundlesAtLeastOneHundredThousandCommonPasswords() {
@@ -88,6 +99,18 @@ class PasswordPolicyTest {
         assertRefused(policy.check("alice", password));
     }
 
+    /**
+     * nbvcxz bundles the same source's top 100,000; we give it the rest of our list too, so an entry from deeper
+     * in it is found inside a longer password (alone, nbvcxz rates these two above 50 bits).
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"Zqa758bndnwo", "Zq7e9lnk3fc01"})
+    void findsDeepListEntriesInsideLongerPasswords(String password) {
+        assertThat(policy.isCommon(password)).isFalse();
+        assertThat(policy.isCommon(password.substring(2))).isTrue();
+        assertRefused(policy.check("alice", password));
+    }
+
     @Test
     void refusesPasswordContainingUserNameIgnoringCase() {
         Verdict verdict = policy.check("Marguerite", "orbit velvet MARGUERITE pickle");
@@ -138,7 +161,7 @@ class PasswordPolicyTest {
     void checksQuicklyOnceLoaded() {
         List<String> samples = List.of("orbit velvet canyon pickle", "x7Kp2mQ9vR4t", "abcdefghijklmnop",
                 "Ünïcödé straße wäldchen", "summer2024summer");
-        for (int i = 0; i < 20; i++) {
+        for (int i = 0; i < 10; i++) {
             samples.forEach(s -> policy.check("alice", s));
         }
         long[] nanos = new long[samples.size() * 5];
