@@ -210,6 +210,11 @@ public final class Gateway implements ControlActions {
         return admin == null ? -1 : admin.port();
     }
 
+    /** The admin listener's routes ("METHOD /path"), or none when it does not run. */
+    public List<String> adminRoutes() {
+        return admin == null ? List.of() : admin.servedRoutes();
+    }
+
     /** The first-run setup token printed at start, while no user exists; for tests and the log. */
     public Optional<String> setupToken() {
         return Optional.ofNullable(setupToken);

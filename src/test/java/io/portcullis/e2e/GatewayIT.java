@@ -262,6 +262,77 @@ class GatewayIT {
         assertThat(reachesFrom("127.0.0.6", port)).as("still banned after the restart").isFalse();
     }
 
+    @Test
+    void firstStartPrintsASetupLinkAndTheCertificateFingerprintTheApiThenShows() throws Exception {
+        int adminPort = freePort();
+        Files.writeString(config, "gateway:\n  watch-config: false\nadmin:\n  listen: 127.0.0.1:" + adminPort + "\nforwards: []\n");
+        startGateway();
+        await().atMost(Duration.ofSeconds(30)).until(() -> log().contains("#/setup?token="));
+        java.util.regex.Matcher link = java.util.regex.Pattern.compile("open (https://127\\.0\\.0\\.1:" + adminPort
+                + "/)#/setup\\?token=([A-Za-z0-9_-]+)").matcher(log());
+        assertThat(link.find()).as(log()).isTrue();
+        java.util.regex.Matcher print = java.util.regex.Pattern.compile("certificate SHA-256 ([0-9A-F:]{95})").matcher(log());
+        assertThat(print.find()).as(log()).isTrue();
+        String fingerprint = print.group(1);
+        javax.net.ssl.SSLContext pinned = javax.net.ssl.SSLContext.getInstance("TLS");
+        pinned.init(null, new javax.net.ssl.TrustManager[] {new javax.net.ssl.X509TrustManager() {
+            @Override
+            public void checkClientTrusted(java.security.cert.X509Certificate[] chain, String authType) {
+                throw new UnsupportedOperationException();
+            }
+
+            @Override
+            public void checkServerTrusted(java.security.cert.X509Certificate[] chain, String authType)
+                    throws java.security.cert.CertificateException {
+                try {
+                    byte[] d = java.security.MessageDigest.getInstance("SHA-256").digest(chain[0].getEncoded());
+                    String seen = java.util.HexFormat.ofDelimiter(":").withUpperCase().formatHex(d);
+                    if (!seen.equals(fingerprint)) {
+                        throw new java.security.cert.CertificateException("fingerprint " + seen + " is not the printed " + fingerprint);
+                    }
+                } catch (java.security.NoSuchAlgorithmException e) {
+                    throw new java.security.cert.CertificateException(e);
+                }
+            }
+
+            @Override
+            public java.security.cert.X509Certificate[] getAcceptedIssuers() {
+                return new java.security.cert.X509Certificate[0];
+            }
+        }}, null);
+        java.net.http.HttpClient http = java.net.http.HttpClient.newBuilder().sslContext(pinned).build();
+        java.util.function.BiFunction<String, String, java.net.http.HttpResponse<String>> post = (path, body) -> {
+            try {
+                return http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(link.group(1) + path.substring(1)))
+                        .header("Content-Type", "application/json").POST(java.net.http.HttpRequest.BodyPublishers.ofString(body)).build(),
+                        java.net.http.HttpResponse.BodyHandlers.ofString());
+            } catch (IOException | InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        };
+        var setup = post.apply("/api/v1/setup", "{\"token\":\"" + link.group(2) + "\",\"user\":\"root-admin\",\"password\":\"quiet harbor lantern 1987 mosaic\"}");
+        assertThat(setup.statusCode()).as(setup.body()).isEqualTo(201);
+        var login = post.apply("/api/v1/login", "{\"user\":\"root-admin\",\"password\":\"quiet harbor lantern 1987 mosaic\"}");
+        assertThat(login.statusCode()).as(login.body()).isEqualTo(200);
+        assertThat(status().path("admin").path("fingerprint").asText()).isEqualTo(fingerprint);
+
+        // The same certificate after a restart, and no new setup link once an admin exists.
+        gateway.destroy();
+        assertThat(gateway.waitFor(20, TimeUnit.SECONDS)).isTrue();
+        Files.delete(dir.resolve("gateway.log"));
+        startGateway();
+        assertThat(status().path("admin").path("fingerprint").asText()).isEqualTo(fingerprint);
+        assertThat(log()).doesNotContain("#/setup?token=");
+    }
+
+    @Test
+    void aBadAdminBlockIsRefusedWithItsPlace() throws Exception {
+        Files.writeString(config, "admin:\n  listen: 127.0.0.1:9000-9001\n  session-idle: 10s\n  lisen: x\n");
+        Cli c = cli("validate", "-c", config.toString());
+        assertThat(c.code).isEqualTo(1);
+        assertThat(c.err).contains(":2:", "is a range").contains(":4:", "lisen").doesNotContain("Exception");
+    }
+
     private static boolean reachesFrom(String source, int port) {
         try (Socket s = new Socket()) {
             s.bind(new InetSocketAddress(InetAddress.getByName(source), 0));

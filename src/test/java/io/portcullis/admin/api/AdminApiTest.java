@@ -299,6 +299,24 @@ class AdminApiTest {
     }
 
     @Test
+    @Order(5)
+    void theOpenApiDocumentHasEveryRouteTheListenerServesAndNoOther() {
+        JsonNode doc = admin.get("/api/v1/openapi.json").json();
+        java.util.Set<String> documented = new java.util.TreeSet<>();
+        doc.path("paths").fields().forEachRemaining(p -> p.getValue().fieldNames()
+                .forEachRemaining(m -> documented.add(m.toUpperCase(java.util.Locale.ROOT) + " " + p.getKey())));
+        java.util.Set<String> served = new java.util.TreeSet<>(gateway.adminRoutes());
+        assertThat(served).isEqualTo(documented);
+        // Every schema named is defined.
+        java.util.Set<String> refs = new java.util.TreeSet<>();
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("#/components/schemas/([A-Za-z]+)").matcher(doc.toString());
+        while (m.find()) {
+            refs.add(m.group(1));
+        }
+        refs.forEach(r -> assertThat(doc.path("components").path("schemas").has(r)).as(r).isTrue());
+    }
+
+    @Test
     @Order(6)
     void badBodiesGetFourHundredsNeverFiveHundreds() {
         assertThat(admin.send("POST", "/api/v1/forwards", "x".repeat(100_000), Map.of("Content-Type", "application/json")).status())
