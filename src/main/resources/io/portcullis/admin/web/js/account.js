@@ -71,7 +71,7 @@ function renderTotp(ctx, box, session) {
         if (!error.problems.length && (error.status === 400 || error.status === 401 || error.status === 403)) error.problems = [{ field: 'code', message: error.message }];
         api.showProblems(error, { code: code.setError }, problems);
       }
-    } }, problems, h('div', { class: 'row' }, code.el, h('div', { class: 'field' }, h('button', { type: 'submit', class: 'btn btn-danger' }, 'Turn off'))));
+    } }, problems, h('div', { class: 'row' }, code.el, h('div', { class: 'field button-field' }, h('button', { type: 'submit', class: 'btn btn-danger' }, 'Turn off'))));
     mount(box, title,
       h('p', {}, h('span', { class: 'badge badge-ok' }, 'On'), ' Logging in asks for a code from your authenticator app.'),
       h('p', { class: 'muted small' }, 'To turn it off, confirm with a current code.'), form);
@@ -180,7 +180,7 @@ async function renderTokens(ctx, box) {
     } catch (error) {
       api.showProblems(error, fields, problems);
     }
-  } }, problems, h('div', { class: 'row' }, name.el, scope.el, h('div', { class: 'field' }, h('button', { type: 'submit', class: 'btn btn-primary' }, 'Create token'))));
+  } }, problems, h('div', { class: 'row' }, name.el, scope.el, h('div', { class: 'field button-field' }, h('button', { type: 'submit', class: 'btn btn-primary' }, 'Create token'))));
   created.setAttribute('data-created', '');
 
   mount(box,

@@ -29,7 +29,7 @@ export async function renderAudit(ctx) {
     event.preventDefault();
     ctx.go(hashFor(filters()));
   } }, actor.el, action.el, since.el, until.el, limit.el,
-  h('div', { class: 'field' }, h('button', { type: 'submit', class: 'btn' }, 'Apply')));
+  h('div', { class: 'field button-field' }, h('button', { type: 'submit', class: 'btn' }, 'Apply')));
 
   const params = { actor: query.actor, action: query.action, since: query.since, until: query.until, limit: query.limit || '50', after: query.after };
   let page;

@@ -52,7 +52,7 @@ export async function renderBans(ctx) {
     } finally {
       submit.disabled = false;
     }
-  } }, box, h('div', { class: 'row' }, network.el, duration.el, reason.el, h('div', { class: 'field' }, submit)));
+  } }, box, h('div', { class: 'row' }, network.el, duration.el, reason.el, h('div', { class: 'field button-field' }, submit)));
 
   mount(view,
     h('div', { class: 'page-head' }, h('div', {}, h('h1', {}, 'Bans'),

@@ -10,6 +10,12 @@ function cssVar(name) {
   return getComputedStyle(document.documentElement).getPropertyValue(name).trim();
 }
 
+const pad = (n) => String(n).padStart(2, '0');
+function clock(seconds) {
+  const d = new Date(seconds * 1000);
+  return `${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
+}
+
 export class TrafficChart {
   constructor(container) {
     this.container = container;
@@ -42,8 +48,8 @@ export class TrafficChart {
       cursor: { drag: { x: false, y: false }, points: { size: 6 } },
       scales: { x: { time: true }, y: { range: (u, min, max) => [0, Math.max(1024, max * 1.15)] } },
       axes: [
-        { ...axis },
-        { ...axis, size: 72, values: (u, splits) => splits.map((v) => rate(v)) },
+        { ...axis, space: 90, values: (u, splits) => splits.map(clock) },
+        { ...axis, size: 90, space: 36, values: (u, splits) => splits.map((v) => rate(v)) },
       ],
       series: [
         {},

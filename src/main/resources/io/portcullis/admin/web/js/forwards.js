@@ -174,6 +174,7 @@ export async function renderForwardEditor(ctx) {
     return out;
   };
 
+  const more = h('details', { class: 'more', open: f.other.input.value ? true : null }, h('summary', {}, 'Other settings'), f.other.el);
   const submit = h('button', { type: 'submit', class: 'btn btn-primary' }, creating ? 'Create forward' : 'Save changes');
   const form = h('form', { novalidate: true, id: 'forward-form', onsubmit: async (event) => {
     event.preventDefault();
@@ -204,6 +205,8 @@ export async function renderForwardEditor(ctx) {
       } else {
         if (error.status === 400 && !error.problems.length && !error.message) error.message = 'Please correct the marked fields.';
         api.showProblems(error, setErrors, box);
+        if (!f.other.error.hidden) more.open = true;
+        if (hcRow.querySelector('[aria-invalid]')) hcRow.hidden = false;
       }
       box.scrollIntoView({ block: 'nearest' });
     } finally {
@@ -223,7 +226,7 @@ export async function renderForwardEditor(ctx) {
     hcRow),
   h('fieldset', {}, h('legend', {}, 'Who may connect'),
     h('div', { class: 'row' }, f['access.default'].el, f['access.rules'].el)),
-  h('details', { class: 'more', open: f.other.input.value ? true : null }, h('summary', {}, 'Other settings'), f.other.el),
+  more,
   readOnly ? null : h('div', { class: 'actions' }, submit, h('a', { class: 'btn btn-quiet', href: '#/forwards' }, 'Cancel')));
 
   if (readOnly) {

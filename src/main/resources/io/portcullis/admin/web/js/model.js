@@ -65,6 +65,6 @@ export function sourceBadge(forward) {
 export function routeView(forward) {
   const list = targets(forward);
   return h('div', { class: 'route' },
-    h('span', {}, listen(forward)), h('span', { class: 'arrow', 'aria-label': 'to' }, '→'),
-    h('span', {}, list.length ? list.join(', ') : '—'));
+    h('span', { class: 'route-from' }, listen(forward)), h('span', { class: 'arrow', 'aria-label': 'to' }, '→'),
+    h('span', { class: 'route-to' }, list.length ? list.map((t) => h('span', {}, t)) : '—'));
 }
