@@ -28,7 +28,9 @@ import java.util.stream.Collectors;
  */
 final class ConfigBinder {
 
-    static final List<String> TOP_KEYS = List.of("gateway", "defaults", "guard", "forwards");
+    static final List<String> TOP_KEYS = List.of("gateway", "defaults", "guard", "admin", "forwards");
+    static final List<String> ADMIN_KEYS = List.of("enabled", "listen", "tls-certificate", "tls-key", "session-idle",
+            "session-max", "require-totp", "login-failures-per-hour");
     static final List<String> GATEWAY_KEYS = List.of("data-dir", "stop-grace", "event-loops", "log-connections", "watch-config", "transport");
     static final List<String> DEFAULTS_KEYS = List.of("balance", "timeouts", "max-connections", "max-udp-sessions", "proxy-protocol");
 
@@ -36,9 +38,17 @@ final class ConfigBinder {
 
     /** The config, or empty when a problem was added (the caller throws them all). */
     static Optional<GatewayConfig> bind(Optional<YamlNode> root, Problems problems, Optional<Path> source) {
+        return bind(root, problems, source, List.of());
+    }
+
+    /**
+     * As {@link #bind(Optional, Problems, Optional)}, with forwards from elsewhere (the API's) appended after
+     * the file's: they take the file's defaults and guard, and meet the same checks across forwards.
+     */
+    static Optional<GatewayConfig> bind(Optional<YamlNode> root, Problems problems, Optional<Path> source, List<YamlNode> extra) {
         if (root.isEmpty() || root.get() instanceof Scalar s && s.isEmpty()) {
             // An empty file, or one with only comments: a gateway with nothing to forward yet.
-            return Optional.of(new GatewayConfig(List.of(), Settings.defaults(), source));
+            root = Optional.of(new Mapping(new YamlNode.Position(1, 1), List.of()));
         }
         if (!(root.get() instanceof Mapping top)) {
             problems.add(root.get(), "the top level is " + root.get().describe()
@@ -55,7 +65,13 @@ final class ConfigBinder {
         GuardBinder.Bound guard = b.mapping("guard", "a block with " + String.join(", ", GuardBinder.GUARD_KEYS))
                 .map(m -> GuardBinder.guard(new Block(m, "in 'guard'", GuardBinder.GUARD_KEYS, problems)))
                 .orElse(new GuardBinder.Bound(GuardSettings.DEFAULT, List.of()));
-        List<Bound> bound = forwards(b, defaults, guard, problems);
+        AdminSettings admin = b.mapping("admin", "a block with " + String.join(", ", ADMIN_KEYS))
+                .map(m -> admin(new Block(m, "in 'admin'", ADMIN_KEYS, problems)))
+                .orElse(AdminSettings.DEFAULT);
+        List<Bound> bound = new ArrayList<>(forwards(b, defaults, guard, problems));
+        for (YamlNode item : extra) {
+            bound.add(ForwardBinder.bind(item, bound.size(), defaults, guard, problems));
+        }
         checkNames(bound, problems);
         checkConflicts(bound, problems);
         checkSpaPort(bound, guard.settings().spa(), problems);
@@ -64,7 +80,7 @@ final class ConfigBinder {
         }
         List<Forward> forwards = bound.stream().map(f -> f.forward().orElseThrow()).toList();
         try {
-            return Optional.of(new GatewayConfig(forwards, settings, source, guard.settings()));
+            return Optional.of(new GatewayConfig(forwards, settings, source, guard.settings(), admin));
         } catch (IllegalArgumentException e) {
             // The checks above cover GatewayConfig's rules; this catches one added there later.
             problems.add(top, e.getMessage());
@@ -90,6 +106,35 @@ final class ConfigBinder {
         // The default directory depends on the user and the environment, so it is looked up only when needed.
         Path dir = dataDir.map(Located::value).orElseGet(Settings::defaultDataDir);
         return new Settings(dir, stopGrace, eventLoops, logConnections, watchConfig, transport);
+    }
+
+    private static AdminSettings admin(Block b) {
+        AdminSettings d = AdminSettings.DEFAULT;
+        boolean enabled = b.flag("enabled").map(Located::value).orElse(d.enabled());
+        var listen = b.check(b.parsed("listen", "one address and port such as 127.0.0.1:9443", ListenAddress::parse),
+                AdminSettings::checkListen).map(Located::value).orElse(d.listen());
+        Optional<Path> cert = b.parsed("tls-certificate", "a PEM certificate file", Path::of).map(Located::value);
+        Optional<Path> key = b.parsed("tls-key", "a PEM private key file", Path::of).map(Located::value);
+        if (cert.isPresent() != key.isPresent()) {
+            b.problems().add(b.mapping(), "tls-certificate and tls-key " + b.where()
+                    + " go together (expected: both, or neither for a self-signed certificate)");
+            cert = Optional.empty();
+            key = Optional.empty();
+        }
+        Duration idle = b.duration("session-idle").map(Located::value).orElse(d.sessionIdle());
+        Optional<Located<Duration>> max = b.duration("session-max");
+        Duration sessionMax = max.map(Located::value).orElse(d.sessionMax());
+        try {
+            AdminSettings.checkSession(idle, sessionMax);
+        } catch (IllegalArgumentException e) {
+            b.problems().add(max.map(Located::node).orElse(b.mapping()), e.getMessage() + " " + b.where());
+            idle = d.sessionIdle();
+            sessionMax = d.sessionMax();
+        }
+        boolean totp = b.flag("require-totp").map(Located::value).orElse(d.requireTotp());
+        int failures = b.check(b.integer("login-failures-per-hour", "a whole number, 1-100"), AdminSettings::checkFailures)
+                .map(Located::value).orElse(d.loginFailuresPerHour());
+        return new AdminSettings(enabled, listen, cert, key, idle, sessionMax, totp, failures);
     }
 
     private static ForwardDefaults defaults(Block b) {

@@ -10,6 +10,8 @@ import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 
@@ -34,6 +36,18 @@ public final class ConfigLoader {
      * @throws ConfigException with every problem found, including a file that cannot be read
      */
     public static GatewayConfig load(Path file) throws ConfigException {
+        return load(file, List.of());
+    }
+
+    /**
+     * A forward kept outside the file (made through the API), written as JSON with the keys of a forward
+     * in the file. It takes the file's defaults and guard and meets the same checks; its problems name
+     * {@code source} instead of the file.
+     */
+    public record ExtraForward(String source, String json) {}
+
+    /** Reads the config file with forwards from elsewhere appended after the file's own. */
+    public static GatewayConfig load(Path file, List<ExtraForward> extra) throws ConfigException {
         String label = file.toString();
         String text;
         try {
@@ -44,7 +58,7 @@ public final class ConfigLoader {
             problems.throwIfAny();
             throw new AssertionError("unreachable");
         }
-        return read(text, label, Optional.of(file));
+        return read(text, label, Optional.of(file), extra);
     }
 
     /**
@@ -54,7 +68,12 @@ public final class ConfigLoader {
      * @throws ConfigException with every problem found
      */
     public static GatewayConfig parse(String yaml, String fileLabel) throws ConfigException {
-        return read(yaml, fileLabel, Optional.empty());
+        return read(yaml, fileLabel, Optional.empty(), List.of());
+    }
+
+    /** As {@link #parse(String, String)}, with forwards from elsewhere appended after the text's own. */
+    public static GatewayConfig parse(String yaml, String fileLabel, List<ExtraForward> extra) throws ConfigException {
+        return read(yaml, fileLabel, Optional.empty(), extra);
     }
 
     /** A commented config showing every kind of forward, as {@code portcullis init} writes it; it loads without problems. */
@@ -69,7 +88,8 @@ public final class ConfigLoader {
         }
     }
 
-    private static GatewayConfig read(String text, String label, Optional<Path> source) throws ConfigException {
+    private static GatewayConfig read(String text, String label, Optional<Path> source, List<ExtraForward> extra)
+            throws ConfigException {
         Problems problems = new Problems(label);
         // Editors on some systems save a byte-order mark; it is not part of the YAML.
         String yaml = text.startsWith("\uFEFF") ? text.substring(1) : text;
@@ -80,7 +100,15 @@ public final class ConfigLoader {
             problems.throwIfAny();
             throw new AssertionError("a syntax error is always reported");
         }
-        Optional<GatewayConfig> config = ConfigBinder.bind(root, problems, source);
+        List<YamlNode> extraNodes = new ArrayList<>();
+        for (ExtraForward e : extra) {
+            try {
+                YamlReader.read(e.json(), problems, e.source()).ifPresent(extraNodes::add);
+            } catch (YamlReader.SyntaxError err) {
+                // reported; the other forwards are still checked
+            }
+        }
+        Optional<GatewayConfig> config = ConfigBinder.bind(root, problems, source, extraNodes);
         problems.throwIfAny();
         return config.orElseThrow(() -> new AssertionError("no config and no problem"));
     }

@@ -15,12 +15,27 @@ import java.util.Set;
  * @param settings gateway-wide settings
  * @param source the file it was read from, if any
  * @param guard gateway-wide access rules, bans and single-packet authorization
+ * @param admin the admin API and dashboard listener
  */
-public record GatewayConfig(List<Forward> forwards, Settings settings, Optional<Path> source, GuardSettings guard) {
+public record GatewayConfig(List<Forward> forwards, Settings settings, Optional<Path> source, GuardSettings guard,
+                            AdminSettings admin) {
 
-    /** A config with the default guard: no gateway-wide rules, default bans, no SPA clients. */
+    /** A config with the default guard: no gateway-wide rules, default bans, no SPA clients; and no admin listener. */
     public GatewayConfig(List<Forward> forwards, Settings settings, Optional<Path> source) {
         this(forwards, settings, source, GuardSettings.DEFAULT);
+    }
+
+    /** A config built in code: no admin listener unless {@link #withAdmin} gives one. */
+    public GatewayConfig(List<Forward> forwards, Settings settings, Optional<Path> source, GuardSettings guard) {
+        this(forwards, settings, source, guard, AdminSettings.DISABLED);
+    }
+
+    public GatewayConfig withAdmin(AdminSettings a) {
+        return new GatewayConfig(forwards, settings, source, guard, a);
+    }
+
+    public GatewayConfig withForwards(List<Forward> f) {
+        return new GatewayConfig(f, settings, source, guard, admin);
     }
 
     public GatewayConfig {
@@ -28,6 +43,7 @@ public record GatewayConfig(List<Forward> forwards, Settings settings, Optional<
         Objects.requireNonNull(settings, "settings");
         Objects.requireNonNull(source, "source");
         Objects.requireNonNull(guard, "guard");
+        Objects.requireNonNull(admin, "admin");
         Set<String> names = new HashSet<>();
         for (Forward f : forwards) {
             if (!names.add(f.name())) {

@@ -18,7 +18,7 @@ final class Problems {
     }
 
     void add(YamlNode.Position at, String message) {
-        found.add(new ConfigProblem(file, at.line(), at.column(), message));
+        found.add(new ConfigProblem(at.source() != null ? at.source() : file, at.line(), at.column(), message));
     }
 
     void add(YamlNode node, String message) {
@@ -44,7 +44,9 @@ final class Problems {
             return;
         }
         List<ConfigProblem> sorted = new ArrayList<>(found);
-        sorted.sort(Comparator.comparingInt(ConfigProblem::line).thenComparingInt(ConfigProblem::column));
+        // The file's own problems first, then those of each other source (forwards made through the API).
+        sorted.sort(Comparator.comparing((ConfigProblem p) -> !p.file().equals(file)).thenComparing(ConfigProblem::file)
+                .thenComparingInt(ConfigProblem::line).thenComparingInt(ConfigProblem::column));
         throw new ConfigException(sorted);
     }
 }

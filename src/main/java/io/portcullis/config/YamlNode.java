@@ -18,8 +18,16 @@ sealed interface YamlNode permits YamlNode.Scalar, YamlNode.Mapping, YamlNode.Se
     /** What the node is, in words a user understands, for "is a list (expected: ...)" messages. */
     String describe();
 
-    /** A 1-based line and column in the source text. */
-    record Position(int line, int column) {}
+    /**
+     * A 1-based line and column in the source text.
+     *
+     * @param source the text's label when it is not the config file itself (a forward made through the API), else null
+     */
+    record Position(int line, int column, String source) {
+        Position(int line, int column) {
+            this(line, column, null);
+        }
+    }
 
     /** How YAML typed a scalar; the raw text is kept as well, since "8080" and 8080 mean the same here. */
     enum Kind { TEXT, INTEGER, DECIMAL, BOOLEAN, NULL, ALIAS }

@@ -42,8 +42,11 @@ final class YamlReader {
     private final YAMLParser parser;
     private String[] lines;
 
-    private YamlReader(String text, Problems problems) throws IOException {
+    private final String source;
+
+    private YamlReader(String text, Problems problems, String source) throws IOException {
         this.text = text;
+        this.source = source;
         this.problems = problems;
         this.parser = FACTORY.createParser(text);
     }
@@ -64,8 +67,13 @@ final class YamlReader {
      * @throws SyntaxError after adding the syntax error to {@code problems}
      */
     static Optional<YamlNode> read(String text, Problems problems) throws SyntaxError {
+        return read(text, problems, null);
+    }
+
+    /** As {@link #read(String, Problems)}, for a text whose problems name {@code source} rather than the file. */
+    static Optional<YamlNode> read(String text, Problems problems, String source) throws SyntaxError {
         try {
-            YamlReader reader = new YamlReader(text, problems);
+            YamlReader reader = new YamlReader(text, problems, source);
             try (YAMLParser p = reader.parser) {
                 JsonToken first = p.nextToken();
                 if (first == null) {
@@ -79,11 +87,12 @@ final class YamlReader {
                 return Optional.of(root);
             }
         } catch (JsonProcessingException e) {
-            problems.add(errorPosition(e), syntaxMessage(e, text));
+            Position at = errorPosition(e);
+            problems.add(new Position(at.line(), at.column(), source), syntaxMessage(e, text));
             throw new SyntaxError();
         } catch (IOException e) {
             // Reading from a String cannot fail for I/O reasons; whatever this is, say it plainly.
-            problems.add(new Position(1, 1), "cannot read the YAML: " + e.getMessage());
+            problems.add(new Position(1, 1, source), "cannot read the YAML: " + e.getMessage());
             throw new SyntaxError();
         }
     }
@@ -145,7 +154,7 @@ final class YamlReader {
 
     private Position position() {
         JsonLocation l = parser.currentTokenLocation();
-        return new Position(Math.max(1, l.getLineNr()), Math.max(1, l.getColumnNr()));
+        return new Position(Math.max(1, l.getLineNr()), Math.max(1, l.getColumnNr()), source);
     }
 
     /**
@@ -165,7 +174,7 @@ final class YamlReader {
             i--;
         }
         boolean dash = i >= 0 && line.charAt(i) == '-' && (i == 0 || line.charAt(i - 1) == ' ');
-        return dash ? new Position(at.line(), i + 1) : at;
+        return dash ? new Position(at.line(), i + 1, source) : at;
     }
 
     private static Position errorPosition(JsonProcessingException e) {

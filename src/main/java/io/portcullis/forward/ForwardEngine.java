@@ -156,6 +156,42 @@ public final class ForwardEngine implements AutoCloseable {
         return out;
     }
 
+    private final java.util.concurrent.ConcurrentHashMap<Long, TcpConnection> open = new java.util.concurrent.ConcurrentHashMap<>();
+    private final java.util.concurrent.atomic.AtomicLong nextConnectionId = new java.util.concurrent.atomic.AtomicLong();
+
+    long register(TcpConnection c) {
+        long id = nextConnectionId.incrementAndGet();
+        open.put(id, c);
+        return id;
+    }
+
+    void unregister(long id) {
+        open.remove(id);
+    }
+
+    /** The open TCP connections, oldest first; of one forward when {@code forward} is given. */
+    public List<OpenConnection> connections(java.util.Optional<String> forward) {
+        List<OpenConnection> out = new ArrayList<>();
+        for (TcpConnection c : open.values()) {
+            OpenConnection v = c.view();
+            if (forward.isEmpty() || forward.get().equals(v.forward())) {
+                out.add(v);
+            }
+        }
+        out.sort(java.util.Comparator.comparingLong(OpenConnection::id));
+        return out;
+    }
+
+    /** Closes one open connection; false when there is none with that id (any more). */
+    public boolean closeConnection(long id) {
+        TcpConnection c = open.get(id);
+        if (c == null) {
+            return false;
+        }
+        c.closeFromOutside();
+        return true;
+    }
+
     /** Open TCP connections over all forwards. */
     public synchronized int openConnections() {
         return running.values().stream().mapToInt(rt -> rt.stats.openConnections.get()).sum();

@@ -87,6 +87,10 @@ final class ForwardRuntime {
         return engine.refusalLog();
     }
 
+    ForwardEngine engine() {
+        return engine;
+    }
+
     ForwardRules rules() {
         return rules;
     }

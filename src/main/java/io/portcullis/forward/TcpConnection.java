@@ -44,6 +44,8 @@ final class TcpConnection {
     private final long idleNanos;
     private long lastActivity;
     int sweepIndex = -1;
+    private long id;
+    private final long openedAtMillis = System.currentTimeMillis();
 
     TcpConnection(ForwardRuntime runtime, int offset, Channel client) {
         this.runtime = runtime;
@@ -53,6 +55,19 @@ final class TcpConnection {
         this.sweeper = runtime.sweeper(client.eventLoop());
         this.idleNanos = rules.forward().timeouts().idle().toNanos();
         this.lastActivity = sweeper.now;
+    }
+
+    /** What the API lists; read from another thread, so the byte counts may be a moment old. */
+    OpenConnection view() {
+        Upstream u = upstream;
+        return new OpenConnection(id, rules.forward().name(), Addresses.format(client.remoteAddress()),
+                u != null ? Addresses.format(u.socketAddress(offset)) : null,
+                java.time.Instant.ofEpochMilli(openedAtMillis), bytesIn, bytesOut);
+    }
+
+    /** Closes from outside the event loop (an admin's request). */
+    void closeFromOutside() {
+        client.eventLoop().execute(() -> close("closed by an admin"));
     }
 
     /** Called when the client's connection is accepted. */
@@ -80,6 +95,7 @@ final class TcpConnection {
             return;
         }
         stats.totalConnections.increment();
+        id = runtime.engine().register(this);
         if (idleNanos > 0) {
             sweeper.add(this);
         }
@@ -275,6 +291,9 @@ final class TcpConnection {
             early.clear();
         }
         runtime.stats.openConnections.decrementAndGet();
+        if (id != 0) {
+            runtime.engine().unregister(id);
+        }
         if (upstream != null) {
             upstream.active.decrementAndGet();
         }

@@ -1,0 +1,187 @@
+package io.portcullis.admin.auth;
+
+import static java.util.Objects.requireNonNull;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.text.Normalizer;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.zip.GZIPInputStream;
+import me.gosimple.nbvcxz.Nbvcxz;
+import me.gosimple.nbvcxz.resources.ConfigurationBuilder;
+import me.gosimple.nbvcxz.scoring.Result;
+
+/**
+ * Decides whether a new admin password is good enough, and says why not in words a person can act on.
+ *
+ * <p>It follows NIST SP 800-63B rather than composition rules: length matters, any character is allowed
+ * (Unicode, spaces), and the password is refused when an attacker would try it early: when it is on the
+ * bundled list of common and breached passwords, when it contains the user's name or the word "portcullis",
+ * or when the nbvcxz estimator finds it guessable (fewer than {@link #MIN_ENTROPY_BITS} bits).
+ *
+ * <p>Length is counted in Unicode code points, after normalising to NFKC ({@link #normalise}). The same
+ * normalisation happens before {@link PasswordHasher} hashes, so what is checked is what is stored. The list
+ * is loaded once, lazily and thread-safely, on the first {@link #standard()}; checks after that take a few
+ * milliseconds. Instances are immutable and thread-safe.
+ */
+public final class PasswordPolicy {
+
+    /** Fewest code points accepted. */
+    public static final int MIN_LENGTH = 12, MAX_LENGTH = 1024;
+    /** nbvcxz's estimated entropy, in bits, below which a password is refused as guessable. */
+    public static final double MIN_ENTROPY_BITS = 40.0;
+
+    static final String LIST_RESOURCE = "common-passwords.txt.gz";
+    private static final String PRODUCT_NAME = "portcullis";
+    private static final int MIN_USER_NAME_LENGTH = 3;
+
+    private static final String ADVICE_WORDS =
+            "Use four or more random words, such as a phrase no one has written before; spaces are fine.";
+    private static final String ADVICE_MANAGER = "Or let a password manager generate a random password for you.";
+
+    private final Set<String> common;
+    private final Nbvcxz estimator;
+
+    /** The verdict on one password: acceptable, or the problems found and advice on choosing better. */
+    public record Verdict(boolean acceptable, List<String> problems, List<String> advice) {
+        /** Copies both lists; an acceptable verdict has no problems. */
+        public Verdict {
+            problems = List.copyOf(problems);
+            advice = List.copyOf(advice);
+            if (acceptable && !problems.isEmpty()) {
+                throw new IllegalArgumentException("problems: " + problems + " (expected: none when acceptable)");
+            }
+        }
+    }
+
+    private PasswordPolicy(Set<String> common) {
+        this.common = common;
+        this.estimator = new Nbvcxz(new ConfigurationBuilder()
+                .setMinimumEntropy(MIN_ENTROPY_BITS)
+                .setLocale(Locale.ENGLISH)
+                .createConfiguration());
+    }
+
+    /** The policy with the bundled common-password list, loaded on first use and shared after that. */
+    public static PasswordPolicy standard() {
+        return Holder.STANDARD;
+    }
+
+    /**
+     * Checks a new password for {@code userName} (may be null or empty when not known yet).
+     * Never throws for any password content.
+     */
+    public Verdict check(String userName, String password) {
+        requireNonNull(password, "password");
+        String normal = normalise(password);
+        int length = normal.codePointCount(0, normal.length());
+        if (length < MIN_LENGTH) {
+            return refused(List.of("It is too short: " + length + " characters, and at least " + MIN_LENGTH
+                    + " are needed."), ADVICE_WORDS);
+        }
+        if (length > MAX_LENGTH) {
+            return refused(List.of("It is too long: " + length + " characters, and at most " + MAX_LENGTH
+                    + " are allowed."), "Choose a shorter passphrase; five or six random words are plenty.");
+        }
+        String lower = normal.toLowerCase(Locale.ROOT);
+        Set<String> problems = new LinkedHashSet<>();
+        Set<String> advice = new LinkedHashSet<>();
+        if (common.contains(lower) || common.contains(lower.strip())) {
+            problems.add("It is on a list of common or leaked passwords, which attackers try first.");
+            advice.add("Choose something no one else would choose: a password seen in a breach is never safe again.");
+        }
+        String name = userName == null ? "" : normalise(userName).toLowerCase(Locale.ROOT).strip();
+        if (name.codePointCount(0, name.length()) >= MIN_USER_NAME_LENGTH && lower.contains(name)) {
+            problems.add("It contains your user name, which anyone who knows your account can guess.");
+            advice.add("Leave your user name out of your password.");
+        }
+        if (lower.contains(PRODUCT_NAME)) {
+            problems.add("It contains the word \"portcullis\", which attackers of this system will try first.");
+            advice.add("Leave the product's name out of your password.");
+        }
+        if (problems.isEmpty()) {
+            Result result = estimator.estimate(normal);
+            if (!result.isMinimumEntropyMet()) {
+                problems.add("It is too easy to guess: it follows a pattern (repeats, sequences, keyboard rows, "
+                        + "dates or common words) that password-cracking tools try early.");
+                String warning = result.getFeedback().getWarning();
+                if (warning != null && !warning.isBlank()) {
+                    problems.add(warning);
+                }
+                advice.addAll(result.getFeedback().getSuggestion());
+            }
+        }
+        if (problems.isEmpty()) {
+            return new Verdict(true, List.of(), List.of());
+        }
+        advice.add(ADVICE_WORDS);
+        advice.add(ADVICE_MANAGER);
+        return new Verdict(false, new ArrayList<>(problems), new ArrayList<>(advice));
+    }
+
+    /** Number of entries in the common-password list. */
+    public int commonPasswordCount() {
+        return common.size();
+    }
+
+    /** True when {@code password} (compared in lower case, after NFKC) is on the common-password list. */
+    public boolean isCommon(String password) {
+        requireNonNull(password, "password");
+        return common.contains(normalise(password).toLowerCase(Locale.ROOT));
+    }
+
+    /**
+     * The form in which a password is checked and hashed: Unicode NFKC, so that characters that look the same
+     * and mean the same (full-width letters, ligatures, composed and decomposed accents) are the same password
+     * whichever keyboard or operating system typed them. Nothing else is changed: not case, not spaces.
+     */
+    public static String normalise(String password) {
+        requireNonNull(password, "password");
+        return Normalizer.normalize(password, Normalizer.Form.NFKC);
+    }
+
+    private static Verdict refused(List<String> problems, String advice) {
+        return new Verdict(false, problems, List.of(advice, ADVICE_MANAGER));
+    }
+
+    static Set<String> load(InputStream gzipped) throws IOException {
+        Set<String> set = new HashSet<>(200_000);
+        try (BufferedReader reader = new BufferedReader(
+                new InputStreamReader(new GZIPInputStream(gzipped, 1 << 16), StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = reader.readLine()) != null) {
+                if (!line.isEmpty()) {
+                    set.add(normalise(line).toLowerCase(Locale.ROOT));
+                }
+            }
+        }
+        return Collections.unmodifiableSet(set);
+    }
+
+    /** Initialization-on-demand holder: the JVM loads the list once, on first use, without locks after that. */
+    private static final class Holder {
+        static final PasswordPolicy STANDARD = new PasswordPolicy(loadBundled());
+
+        private static Set<String> loadBundled() {
+            try (InputStream in = PasswordPolicy.class.getResourceAsStream(LIST_RESOURCE)) {
+                if (in == null) {
+                    throw new IllegalStateException("missing resource " + LIST_RESOURCE + " beside "
+                            + PasswordPolicy.class.getName());
+                }
+                return load(in);
+            } catch (IOException e) {
+                throw new UncheckedIOException("reading " + LIST_RESOURCE, e);
+            }
+        }
+    }
+}
