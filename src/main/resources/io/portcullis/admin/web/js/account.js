@@ -17,12 +17,20 @@ export async function renderAccount(ctx) {
     h('div', { class: 'page-head' }, h('div', {}, h('h1', {}, 'Account'),
       h('p', {}, `Signed in as ${session.user}${session.role ? ` (${session.role})` : ''}`,
         session.expiresAt ? ` · session ends ${relative(session.expiresAt)}` : ''))),
-    session.totpEnabled ? null : notice('warn', h('strong', {}, 'Two-factor is off. '),
-      'Anyone with your password can administer this gateway. Turn it on below.'),
+    session.totpEnabled ? null : session.totpRequired
+      ? notice('warn', h('strong', {}, 'Set up two-factor to continue. '), 'This gateway requires a second factor for every user; the other pages open once it is on.')
+      : notice('warn', h('strong', {}, 'Two-factor is off. '), 'Anyone with your password can administer this gateway. Turn it on below.'),
     h('div', { class: 'grid-2' }, totpBox, passwordCard()),
     tokensBox);
   renderTotp(ctx, totpBox, session);
-  await renderTokens(ctx, tokensBox);
+  try {
+    await renderTokens(ctx, tokensBox);
+  } catch (error) {
+    if (error.status === 401) throw error;
+    mount(tokensBox, h('div', { class: 'card-head' }, h('h2', { id: 'tokens-title' }, 'API tokens')),
+      h('div', { class: 'card-body' }, notice(error.code === 'enrolment-required' ? 'info' : 'bad',
+        error.code === 'enrolment-required' ? 'Set up two-factor first; then you can make API tokens here.' : error.message)));
+  }
 }
 
 function passwordCard() {
@@ -72,9 +80,25 @@ function renderTotp(ctx, box, session) {
         api.showProblems(error, { code: code.setError }, problems);
       }
     } }, problems, h('div', { class: 'row' }, code.el, h('div', { class: 'field button-field' }, h('button', { type: 'submit', class: 'btn btn-danger' }, 'Turn off'))));
+    const left = session.recoveryCodesLeft;
+    const renew = h('button', { type: 'button', class: 'btn', id: 'recovery-renew', onclick: async () => {
+      api.clearProblems({ code: code.setError }, problems);
+      try {
+        const answer = await api.post('/account/recovery-codes', { code: code.input.value.replace(/\s/g, '') });
+        showRecoveryCodes(ctx, box, title, answer.recoveryCodes || [], false);
+      } catch (error) {
+        if (!error.problems.length && error.status < 500) error.problems = [{ field: 'code', message: error.message }];
+        api.showProblems(error, { code: code.setError }, problems);
+      }
+    } }, 'New recovery codes');
     mount(box, title,
       h('p', {}, h('span', { class: 'badge badge-ok' }, 'On'), ' Logging in asks for a code from your authenticator app.'),
-      h('p', { class: 'muted small' }, 'To turn it off, confirm with a current code.'), form);
+      left !== undefined && left !== null
+        ? h('p', { class: left <= 3 ? 'notice notice-warn' : 'muted small' }, `${left} of 10 recovery codes left.`) : null,
+      h('p', { class: 'muted small' }, 'To make new recovery codes, or to turn two-factor off, confirm with a current code.'),
+      form);
+    form.querySelector('.button-field').prepend(renew);
+    session.totpRequired && form.querySelector('.btn-danger').remove();
     return;
   }
   const start = h('button', { type: 'button', class: 'btn btn-primary', id: 'totp-start', onclick: async () => {
@@ -129,9 +153,10 @@ function enrol(ctx, box, title, { secret, uri }) {
   code.input.focus();
 }
 
-function showRecoveryCodes(ctx, box, title, codes) {
+function showRecoveryCodes(ctx, box, title, codes, first = true) {
   mount(box, title,
-    notice('ok', h('strong', {}, 'Two-factor is on. '), 'From now on, logging in asks for a code from your app.'),
+    first ? notice('ok', h('strong', {}, 'Two-factor is on. '), 'From now on, logging in asks for a code from your app.')
+      : notice('ok', h('strong', {}, 'New recovery codes made. '), 'The old ones no longer work.'),
     h('h3', {}, 'Your recovery codes'),
     h('p', { class: 'muted' }, 'Each works once, instead of an app code, if you lose your phone. Keep them somewhere safe: they are shown only now.'),
     h('ul', { class: 'codes', id: 'recovery-codes' }, codes.map((c) => h('li', {}, c))),

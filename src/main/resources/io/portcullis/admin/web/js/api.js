@@ -5,6 +5,12 @@ const BASE = '/api/v1';
 
 let csrf = null;
 let unauthorized = () => {};
+let enrolmentRequired = () => {};
+
+/** Called when the gateway requires a second factor that this user has not set up yet (403 enrolment-required). */
+export function onEnrolmentRequired(handler) {
+  enrolmentRequired = handler;
+}
 
 /** Remembers the CSRF token from the login or session answer. */
 export function setCsrf(token) {
@@ -84,6 +90,7 @@ export async function request(method, path, { body, headers = {}, query } = {}) 
       error.message = `${error.message} (try again in ${error.retryAfter} s)`;
     }
     if (res.status === 401 && !PUBLIC.has(path)) unauthorized(error);
+    if (res.status === 403 && error.code === 'enrolment-required') enrolmentRequired(error);
     throw error;
   }
   return { status: res.status, data, etag: res.headers.get('ETag') };
@@ -105,15 +112,20 @@ export const seg = (value) => encodeURIComponent(value);
 export function showProblems(error, fields, box) {
   for (const setError of Object.values(fields)) setError(null);
   const rest = [];
+  const byField = new Map();
   for (const problem of error.problems || []) {
-    const key = bestField(String(problem.field || '').replace(/^(spec|forwards\[\d+\])\./, ''), Object.keys(fields));
+    const name = String(problem.field || '').replace(/^(spec|forwards\[\d+\])\./, '');
+    const key = bestField(name, Object.keys(fields));
     if (key) {
-      const prefix = problem.field && problem.field !== key ? `${problem.field}: ` : '';
-      fields[key](prefix + problem.message);
+      const prefix = name && name !== key ? `${name}: ` : '';
+      if (!byField.has(key)) byField.set(key, []);
+      const lines = byField.get(key);
+      if (!lines.includes(prefix + problem.message)) lines.push(prefix + problem.message);
     } else {
       rest.push(problem.field ? `${problem.field}: ${problem.message}` : problem.message);
     }
   }
+  for (const [key, lines] of byField) fields[key](lines.join('\n'));
   if (!box) return;
   box.replaceChildren();
   const message = document.createElement('strong');

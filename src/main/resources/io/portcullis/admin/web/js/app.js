@@ -165,6 +165,11 @@ api.onUnauthorized(() => {
   go(`#/login?next=${encodeURIComponent(path)}`);
 });
 
+api.onEnrolmentRequired(() => {
+  const { path } = parseHash();
+  if (path !== '/account') go('#/account?enrol=required');
+});
+
 document.getElementById('logout').addEventListener('click', async () => {
   try {
     await api.post('/logout');

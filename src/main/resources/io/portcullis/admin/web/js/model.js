@@ -39,6 +39,7 @@ export function protocol(forward) {
 /** {kind: ok|warn|bad|off, text} for a status dot and its words. */
 export function health(forward) {
   if (forward.enabled === false) return { kind: 'off', text: 'disabled' };
+  if (forward.error) return { kind: 'bad', text: forward.error };
   const status = forward.status;
   if (!status) return { kind: 'warn', text: 'not running' };
   const errors = (status.listeners || []).filter((l) => l && l.error);
