@@ -286,7 +286,7 @@ public final class AdminServer implements AutoCloseable {
         if (caller.token() == null) {
             return;
         }
-        services.audit().record(caller.actor(), "token.use", ctx.method() + " " + ctx.path(), caller.source(), true, "");
+        Audit.record(services.audit(), caller.actor(), "token.use", ctx.method() + " " + ctx.path(), caller.source(), true, "");
     }
 
     private void events(SseClient client) {

@@ -50,7 +50,7 @@ final class LoginRoutes {
         e.add(new Endpoint("POST", "/api/v1/account/totp", Access.ACCOUNT, "Start TOTP enrolment", null, "TotpEnrollment", 200,
                 (ctx, c) -> {
                     var en = s.accounts().startTotp(c.user());
-                    s.audit().record(c.actor(), "totp.enrol-start", c.user(), c.source(), true, "");
+                    Audit.record(s.audit(), c.actor(), "totp.enrol-start", c.user(), c.source(), true, "");
                     return Map.of("secret", en.secret(), "uri", en.uri());
                 }));
         e.add(new Endpoint("POST", "/api/v1/account/totp/confirm", Access.ACCOUNT, "Confirm TOTP enrolment with a code",
@@ -60,7 +60,7 @@ final class LoginRoutes {
         e.add(new Endpoint("POST", "/api/v1/account/recovery-codes", Access.ACCOUNT, "Replace your recovery codes (needs a current code)",
                 "CodeRequest", "RecoveryCodes", 200, (ctx, c) -> {
                     List<String> codes = s.accounts().regenerateRecoveryCodes(c.user(), Json.text(Json.body(ctx), "code"));
-                    s.audit().record(c.actor(), "totp.recovery-codes", c.user(), c.source(), true, "");
+                    Audit.record(s.audit(), c.actor(), "totp.recovery-codes", c.user(), c.source(), true, "");
                     return Map.of("recoveryCodes", codes);
                 }));
         return e;
@@ -75,12 +75,12 @@ final class LoginRoutes {
             throw ApiException.forbidden("setup is done: an admin exists already");
         }
         if (!s.firstRun().redeem(token)) {
-            s.audit().record("-", "setup", user, c.source(), false, "wrong or expired setup token");
+            Audit.record(s.audit(), "-", "setup", user, c.source(), false, "wrong or expired setup token");
             s.throttle().failed("-setup-", c.source(), false);
             throw ApiException.forbidden("the setup token is wrong or expired (restart the gateway for a new link)");
         }
         User created = Routes.accounts(() -> s.accounts().create(user, password, Role.ADMIN));
-        s.audit().record(created.name(), "user.create", created.name(), c.source(), true, "first admin, by setup");
+        Audit.record(s.audit(), created.name(), "user.create", created.name(), c.source(), true, "first admin, by setup");
         return Map.of("user", created.name());
     }
 
@@ -91,20 +91,20 @@ final class LoginRoutes {
         boolean known = s.devices().isValidFor(ctx.cookie(AdminServer.DEVICE_COOKIE), user);
         LoginThrottle.Verdict verdict = s.throttle().check(user, c.source(), known);
         if (!verdict.allowed()) {
-            s.audit().record(user, "login", user, c.source(), false, "throttled");
+            Audit.record(s.audit(), user, "login", user, c.source(), false, "throttled");
             throw new ApiException(429, "throttled", "too many failed logins; try again later", List.of(), verdict.retryAfter());
         }
         Accounts.LoginCheck check = s.accounts().checkPassword(user, password);
         if (!check.ok()) {
             s.throttle().failed(user, c.source(), known);
-            s.audit().record(user, "login", user, c.source(), false, "wrong user name or password");
+            Audit.record(s.audit(), user, "login", user, c.source(), false, "wrong user name or password");
             throw new ApiException(401, "login-failed", WRONG);
         }
         String name = check.user().name();
         if (check.secondFactorRequired()) {
             Sessions.Created half = s.sessions().create(name, c.source(), true);
             setSession(ctx, half);
-            s.audit().record(name, "login.password", name, c.source(), true, "second factor next");
+            Audit.record(s.audit(), name, "login.password", name, c.source(), true, "second factor next");
             return Map.of("state", "totp", "user", name, "csrf", half.session().csrf());
         }
         return complete(ctx, c, s.sessions().create(name, c.source(), false), name, "password");
@@ -126,7 +126,7 @@ final class LoginRoutes {
         String how = code != null ? "totp" : "recovery code";
         if (!ok) {
             s.throttle().failed(c.user(), c.source(), known);
-            s.audit().record(c.user(), "login.second-factor", c.user(), c.source(), false, "wrong or reused " + how);
+            Audit.record(s.audit(), c.user(), "login.second-factor", c.user(), c.source(), false, "wrong or reused " + how);
             throw new ApiException(401, "login-failed", "wrong or already used " + (code != null ? "code" : "recovery code"));
         }
         Sessions.Created full = s.sessions().promote(c.sessionToken())
@@ -141,7 +141,7 @@ final class LoginRoutes {
         String device = s.devices().issue(name);
         ctx.header("Set-Cookie", AdminServer.DEVICE_COOKIE + "=" + device + "; Path=/; Secure; HttpOnly; SameSite=Strict; Max-Age="
                 + Duration.ofDays(90).toSeconds());
-        s.audit().record(name, "login", name, c.source(), true, "with " + how);
+        Audit.record(s.audit(), name, "login", name, c.source(), true, "with " + how);
         return Map.of("state", "ok", "user", name, "csrf", session.session().csrf());
     }
 
@@ -154,7 +154,7 @@ final class LoginRoutes {
     private Object logout(Context ctx, Caller c) {
         if (c.sessionToken() != null) {
             s.sessions().end(c.sessionToken());
-            s.audit().record(c.actor(), "logout", c.user(), c.source(), true, "");
+            Audit.record(s.audit(), c.actor(), "logout", c.user(), c.source(), true, "");
         }
         ctx.res().addHeader("Set-Cookie", AdminServer.SESSION_COOKIE + "=; Path=/; Secure; HttpOnly; SameSite=Strict; Max-Age=0");
         return null;
@@ -180,14 +180,14 @@ final class LoginRoutes {
         try {
             s.accounts().changePassword(c.user(), current, next);
         } catch (AccountException e) {
-            s.audit().record(c.actor(), "password.change", c.user(), c.source(), false, e.field());
+            Audit.record(s.audit(), c.actor(), "password.change", c.user(), c.source(), false, e.field());
             throw Routes.translate(e);
         }
         // Every other session of this user ends: a changed password is often a stolen one.
         s.sessions().endAll(c.user());
         Sessions.Created fresh = s.sessions().create(c.user(), c.source(), false);
         setSession(ctx, fresh);
-        s.audit().record(c.actor(), "password.change", c.user(), c.source(), true, "other sessions ended");
+        Audit.record(s.audit(), c.actor(), "password.change", c.user(), c.source(), true, "other sessions ended");
         return null;
     }
 
@@ -197,10 +197,10 @@ final class LoginRoutes {
         try {
             codes = s.accounts().confirmTotp(c.user(), code);
         } catch (AccountException e) {
-            s.audit().record(c.actor(), "totp.enable", c.user(), c.source(), false, "wrong code");
+            Audit.record(s.audit(), c.actor(), "totp.enable", c.user(), c.source(), false, "wrong code");
             throw Routes.translate(e);
         }
-        s.audit().record(c.actor(), "totp.enable", c.user(), c.source(), true, "");
+        Audit.record(s.audit(), c.actor(), "totp.enable", c.user(), c.source(), true, "");
         return Map.of("recoveryCodes", codes);
     }
 
@@ -212,10 +212,10 @@ final class LoginRoutes {
         try {
             s.accounts().disableTotp(c.user(), code);
         } catch (AccountException e) {
-            s.audit().record(c.actor(), "totp.disable", c.user(), c.source(), false, "wrong code");
+            Audit.record(s.audit(), c.actor(), "totp.disable", c.user(), c.source(), false, "wrong code");
             throw Routes.translate(e);
         }
-        s.audit().record(c.actor(), "totp.disable", c.user(), c.source(), true, "");
+        Audit.record(s.audit(), c.actor(), "totp.disable", c.user(), c.source(), true, "");
         return null;
     }
 }

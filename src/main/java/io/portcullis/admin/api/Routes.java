@@ -58,7 +58,7 @@ final class Routes {
         add("POST", "/api/v1/forwards", Access.ADMIN, "Create a forward; it starts at once", "ForwardSpec", "Forward", 201,
                 (ctx, c) -> {
                     ForwardView f = backend.createForward(Json.map(Json.body(ctx)), c.actor());
-                    s.audit().record(c.actor(), "forward.create", f.name(), c.source(), true, "");
+                    Audit.record(s.audit(), c.actor(), "forward.create", f.name(), c.source(), true, "");
                     return etag(ctx, f);
                 });
         add("GET", "/api/v1/forwards/{name}", Access.READ, "One forward, with its ETag", null, "Forward", 200,
@@ -67,14 +67,14 @@ final class Routes {
                 (ctx, c) -> {
                     String name = ctx.pathParam("name");
                     ForwardView f = backend.updateForward(name, ifMatch(ctx), Json.map(Json.body(ctx)), c.actor());
-                    s.audit().record(c.actor(), "forward.update", name, c.source(), true, "");
+                    Audit.record(s.audit(), c.actor(), "forward.update", name, c.source(), true, "");
                     return etag(ctx, f);
                 });
         add("DELETE", "/api/v1/forwards/{name}", Access.ADMIN, "Delete an API forward; open connections finish", null, null, 204,
                 (ctx, c) -> {
                     String name = ctx.pathParam("name");
                     backend.deleteForward(name, ifMatch(ctx), c.actor());
-                    s.audit().record(c.actor(), "forward.delete", name, c.source(), true, "");
+                    Audit.record(s.audit(), c.actor(), "forward.delete", name, c.source(), true, "");
                     return null;
                 });
         add("POST", "/api/v1/forwards/{name}/enable", Access.ADMIN, "Enable an API forward", null, "Forward", 200,
@@ -93,7 +93,7 @@ final class Routes {
             if (!backend.closeConnection(id)) {
                 throw ApiException.notFound("no open connection " + id);
             }
-            s.audit().record(c.actor(), "connection.close", Long.toString(id), c.source(), true, "");
+            Audit.record(s.audit(), c.actor(), "connection.close", Long.toString(id), c.source(), true, "");
             return null;
         });
         add("GET", "/api/v1/bans", Access.READ, "Bans in force", null, "BanList", 200, (ctx, c) -> backend.bans());
@@ -102,7 +102,7 @@ final class Routes {
                     ObjectNode body = Json.body(ctx);
                     String network = Json.text(body, "network");
                     Object ban = backend.ban(network, Json.text(body, "duration", "1h"), Json.text(body, "reason", "added by " + c.user()));
-                    s.audit().record(c.actor(), "ban.add", network, c.source(), true, Json.text(body, "duration", "1h"));
+                    Audit.record(s.audit(), c.actor(), "ban.add", network, c.source(), true, Json.text(body, "duration", "1h"));
                     return ban;
                 });
         add("DELETE", "/api/v1/bans", Access.ADMIN, "Lift the bans of a network (?network=CIDR)", null, "Lifted", 200,
@@ -112,7 +112,7 @@ final class Routes {
                         throw ApiException.invalid("network", "say which ban to lift: ?network=203.0.113.7 or a CIDR");
                     }
                     List<?> lifted = backend.lift(network);
-                    s.audit().record(c.actor(), "ban.lift", network, c.source(), true, lifted.size() + " lifted");
+                    Audit.record(s.audit(), c.actor(), "ban.lift", network, c.source(), true, lifted.size() + " lifted");
                     return Map.of("lifted", lifted);
                 });
         add("GET", "/api/v1/ports", Access.READ, "The host's listening ports and their processes", null, "PortList", 200,
@@ -126,7 +126,7 @@ final class Routes {
             ObjectNode body = Json.body(ctx);
             Role role = role(Json.text(body, "role", "viewer"));
             User u = accounts(() -> s.accounts().create(Json.text(body, "name"), Json.text(body, "password"), role));
-            s.audit().record(c.actor(), "user.create", u.name(), c.source(), true, "role " + role.json());
+            Audit.record(s.audit(), c.actor(), "user.create", u.name(), c.source(), true, "role " + role.json());
             return u.view();
         });
         add("DELETE", "/api/v1/users/{name}", Access.ADMIN, "Delete a user; their sessions and tokens end", null, null, 204,
@@ -138,7 +138,7 @@ final class Routes {
                     });
                     s.sessions().endAll(name);
                     s.tokens().revokeAll(name);
-                    s.audit().record(c.actor(), "user.delete", name, c.source(), true, "");
+                    Audit.record(s.audit(), c.actor(), "user.delete", name, c.source(), true, "");
                     return null;
                 });
         add("GET", "/api/v1/tokens", Access.READ, "API tokens (an admin sees all, others their own)", null, "TokenList", 200,
@@ -151,7 +151,7 @@ final class Routes {
                         throw ApiException.forbidden("only an admin may make an admin token");
                     }
                     ApiTokens.Created t = accounts(() -> s.tokens().create(c.user(), Json.text(body, "name"), scope));
-                    s.audit().record(c.actor(), "token.create", t.token().name(), c.source(), true, "scope " + scope.json());
+                    Audit.record(s.audit(), c.actor(), "token.create", t.token().name(), c.source(), true, "scope " + scope.json());
                     return Map.of("id", t.token().id(), "name", t.token().name(), "scope", scope.json(), "token", t.secret());
                 });
         add("DELETE", "/api/v1/tokens/{id}", Access.READ, "Revoke an API token (yours, or any as an admin)", null, null, 204,
@@ -165,7 +165,7 @@ final class Routes {
                         throw ApiException.forbidden("this API token is read-only");
                     }
                     s.tokens().revoke(id);
-                    s.audit().record(c.actor(), "token.revoke", t.name(), c.source(), true, "");
+                    Audit.record(s.audit(), c.actor(), "token.revoke", t.name(), c.source(), true, "");
                     return null;
                 });
         add("GET", "/api/v1/audit", Access.ADMIN, "The audit log, newest first (?actor, action, since, until, limit, after)",
@@ -184,7 +184,7 @@ final class Routes {
     private Object enable(Context ctx, Caller c, boolean on) {
         String name = ctx.pathParam("name");
         ForwardView f = backend.setEnabled(name, on, c.actor());
-        s.audit().record(c.actor(), on ? "forward.enable" : "forward.disable", name, c.source(), true, "");
+        Audit.record(s.audit(), c.actor(), on ? "forward.enable" : "forward.disable", name, c.source(), true, "");
         return etag(ctx, f);
     }
 
