@@ -6,6 +6,10 @@ import { rate } from './format.js';
 
 const POINTS = 180;
 
+// Round steps for a bytes axis: 1, 2, 5, 10, 20, 50, 100, 200, 500 of B, KiB, MiB and GiB.
+const BYTE_STEPS = [];
+for (let k = 0; k < 4; k += 1) for (const m of [1, 2, 5, 10, 20, 50, 100, 200, 500]) BYTE_STEPS.push(m * 1024 ** k);
+
 function cssVar(name) {
   return getComputedStyle(document.documentElement).getPropertyValue(name).trim();
 }
@@ -49,7 +53,7 @@ export class TrafficChart {
       scales: { x: { time: true }, y: { range: (u, min, max) => [0, Math.max(1024, max * 1.15)] } },
       axes: [
         { ...axis, space: 90, values: (u, splits) => splits.map(clock) },
-        { ...axis, size: 90, space: 36, values: (u, splits) => splits.map((v) => rate(v)) },
+        { ...axis, size: 90, space: 36, incrs: BYTE_STEPS, values: (u, splits) => splits.map((v) => rate(v)) },
       ],
       series: [
         {},
