@@ -32,7 +32,7 @@ final class WebDriverClient implements AutoCloseable {
 
     static final Path CHROMIUM = Path.of("/usr/bin/chromium");
     static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
-    private static final String ELEMENT = "element-6066-11e4-a07c-4d5c3d8ac7a0";
+    private static final String ELEMENT = "element-6066-11e4-a52e-4f735466cecf";
     private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(30);
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -90,7 +90,7 @@ final class WebDriverClient implements AutoCloseable {
             options.put("binary", CHROMIUM.toString());
             options.put("args", List.of("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                     "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                    "--ignore-certificate-errors", "--disable-dev-shm-usage", "--window-size=1280,800",
+                    "--ignore-certificate-errors", "--disable-dev-shm-usage", "--hide-scrollbars", "--window-size=1280,800",
                     "--user-data-dir=" + profile.toAbsolutePath()));
             Map<String, Object> caps = new LinkedHashMap<>();
             caps.put("browserName", "chrome");

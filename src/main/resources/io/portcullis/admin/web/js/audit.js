@@ -53,7 +53,7 @@ export async function renderAudit(ctx) {
     { label: 'Action', render: (e) => h('code', {}, e.action || '—') },
     { label: 'Target', render: (e) => e.target || '—' },
     { label: 'From', render: (e) => h('span', { class: 'mono small' }, e.source || '—') },
-    { label: 'Detail', render: (e) => h('span', { class: 'small' }, typeof e.detail === 'object' && e.detail ? JSON.stringify(e.detail) : (e.detail || '')) },
+    { label: 'Detail', render: (e) => h('span', { class: 'small' }, detailText(e.detail)) },
   ];
 
   const trail = query.trail ? query.trail.split(',') : [];
@@ -71,4 +71,13 @@ export async function renderAudit(ctx) {
     h('section', { class: 'card card-flush' }, form,
       table(columns, entries, { empty: 'No entries match.', caption: 'Audit log entries', rowClass: (e) => (e.ok === false ? 'is-failed' : null) }),
       h('div', { class: 'pager' }, newer, older)));
+}
+
+/** An entry's detail for people: a note as it is, other keys as "key: value". */
+function detailText(detail) {
+  if (!detail) return '';
+  if (typeof detail !== 'object') return String(detail);
+  return Object.entries(detail)
+    .map(([k, v]) => (k === 'note' ? String(v) : `${k}: ${typeof v === 'object' ? JSON.stringify(v) : v}`))
+    .join(' · ');
 }

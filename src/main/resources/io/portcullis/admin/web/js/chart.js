@@ -6,9 +6,9 @@ import { rate } from './format.js';
 
 const POINTS = 180;
 
-// Round steps for a bytes axis: 1, 2, 5, 10, 20, 50, 100, 200, 500 of B, KiB, MiB and GiB.
+// Round steps for a bytes axis: powers of two of B, KiB, MiB and GiB (512 KiB, 1 MiB, 1.5 MiB...).
 const BYTE_STEPS = [];
-for (let k = 0; k < 4; k += 1) for (const m of [1, 2, 5, 10, 20, 50, 100, 200, 500]) BYTE_STEPS.push(m * 1024 ** k);
+for (let k = 0; k < 4; k += 1) for (const m of [1, 2, 4, 8, 16, 32, 64, 128, 256, 512]) BYTE_STEPS.push(m * 1024 ** k);
 
 function cssVar(name) {
   return getComputedStyle(document.documentElement).getPropertyValue(name).trim();

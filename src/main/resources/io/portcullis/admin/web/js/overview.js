@@ -72,7 +72,7 @@ export async function renderOverview(ctx) {
       h('div', {}, h('h1', {}, 'Overview'), h('p', {}, meta.length ? `Gateway ${meta.join(' · ')}` : 'The gateway and its forwards.')),
       liveLabel),
     h('div', { class: 'stats' },
-      stat('Forwards running', statEls.forwards), stat('Open connections', statEls.open),
+      stat('Running', statEls.forwards), stat('Open', statEls.open),
       stat('Traffic', statEls.traffic), stat('Refused', statEls.refused)),
     h('section', { class: 'card chart-card', 'aria-labelledby': 'traffic-title' },
       h('div', { class: 'card-head' }, h('h2', { id: 'traffic-title' }, 'Traffic'),
