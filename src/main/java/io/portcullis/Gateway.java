@@ -2,6 +2,22 @@ package io.portcullis;
 
 import io.portcullis.admin.ControlActions;
 import io.portcullis.admin.ControlServer;
+import io.portcullis.admin.api.AdminServer;
+import io.portcullis.admin.api.AdminServices;
+import io.portcullis.admin.api.TlsIdentity;
+import io.portcullis.admin.auth.Accounts;
+import io.portcullis.admin.auth.ApiTokens;
+import io.portcullis.admin.auth.AuditLog;
+import io.portcullis.admin.auth.DeviceCookies;
+import io.portcullis.admin.auth.FirstRun;
+import io.portcullis.admin.auth.LoginThrottle;
+import io.portcullis.admin.auth.PasswordHasher;
+import io.portcullis.admin.auth.PasswordPolicy;
+import io.portcullis.admin.auth.Sessions;
+import io.portcullis.config.AdminSettings;
+import io.portcullis.store.SqliteStore;
+import io.portcullis.store.Store;
+import java.time.InstantSource;
 import io.portcullis.config.ConfigException;
 import io.portcullis.config.ConfigLoader;
 import io.portcullis.config.ConfigProblem;
@@ -46,9 +62,20 @@ public final class Gateway implements ControlActions {
     private Guard guard;
     private ConfigWatcher watcher;
     private volatile String lastReloadError;
+    /** The config as the file (or the built-in defaults) has it, without the API's forwards. */
+    private volatile GatewayConfig fileConfig;
+    private Store store;
+    private ApiForwards apiForwards;
+    private volatile Map<String, String> apiFailures = Map.of();
+    private GatewayMetrics metrics;
+    private AdminServer admin;
+    private volatile String adminError;
+    private volatile String setupToken;
+    private TlsIdentity tls;
 
     public Gateway(GatewayConfig config, BindFailureExplainer explainer) {
         this.config = config;
+        this.fileConfig = config;
         this.configFile = config.source();
         this.explainer = explainer;
     }
@@ -59,6 +86,16 @@ public final class Gateway implements ControlActions {
         prepareDataDir(dataDir);
         control = new ControlServer(config.settings().controlSocket(), this);
         control.start();
+        store = SqliteStore.open(dataDir);
+        apiForwards = new ApiForwards(store);
+        try {
+            ApiForwards.Resolved resolved = ApiForwards.resolve(fileConfig, apiForwards.list());
+            config = resolved.config();
+            noteApiFailures(resolved.failed());
+        } catch (ConfigException e) {
+            // The file was checked before start, so this is the file changing under us; run it as read.
+            log.error("cannot join the API's forwards to the config, running the file's alone:\n{}", e.getMessage());
+        }
         guard = new Guard(config, dataDir);
         engine = new ForwardEngine(config.settings(), explainer, new GuardAdmission(guard));
         guard.start();
@@ -69,7 +106,123 @@ public final class Gateway implements ControlActions {
             watcher.start();
         }
         Signals.onHangup(() -> reload("SIGHUP"));
+        metrics = new GatewayMetrics(engine::status, guard::status);
+        if (config.admin().enabled()) {
+            startAdmin(config.admin(), dataDir);
+        }
         return result;
+    }
+
+    private void startAdmin(AdminSettings settings, Path dataDir) {
+        try {
+            tls = settings.tlsCertificate().isPresent()
+                    ? TlsIdentity.fromPem(settings.tlsCertificate().get(), settings.tlsKey().orElseThrow())
+                    : TlsIdentity.selfSigned(dataDir, certificateNames(settings));
+            InstantSource clock = InstantSource.system();
+            Accounts accounts = new Accounts(store, PasswordPolicy.standard(), PasswordHasher.standard(), clock, settings.requireTotp());
+            GatewayAdmin backend = new GatewayAdmin(this);
+            LoginThrottle throttle = new LoginThrottle(clock, settings.loginFailuresPerHour(), 10, 100_000, backend::loginOffence);
+            AdminServices services = new AdminServices(accounts, new Sessions(store, clock, settings.sessionIdle(), settings.sessionMax()),
+                    new ApiTokens(store, clock), new AuditLog(store, clock), throttle, new DeviceCookies(store, clock),
+                    new FirstRun(store, clock));
+            admin = new AdminServer(settings, tls, backend, services);
+            admin.start();
+            log.info("admin API and dashboard at {} (certificate SHA-256 {}{})", admin.url(), tls.fingerprint(),
+                    tls.isSelfSigned() ? ", self-signed: check this fingerprint when your browser asks" : "");
+            if (!accounts.anyUser()) {
+                setupToken = services.firstRun().issueSetupToken();
+                log.warn("no admin user yet: open {}#/setup?token={} within an hour to create one"
+                        + " (or run 'portcullis user add NAME --role admin')", admin.url(), setupToken);
+            }
+        } catch (IOException | RuntimeException e) {
+            adminError = e.getMessage();
+            log.error("the admin API does not run: {}", e.getMessage());
+            if (admin != null) {
+                admin.close();
+                admin = null;
+            }
+        }
+    }
+
+    private static List<String> certificateNames(AdminSettings settings) {
+        List<String> names = new java.util.ArrayList<>(List.of("localhost", "127.0.0.1", "::1"));
+        var address = settings.listen().address();
+        if (!address.isAnyLocalAddress() && !names.contains(address.getHostAddress())) {
+            names.add(address.getHostAddress());
+        }
+        try {
+            String host = java.net.InetAddress.getLocalHost().getHostName();
+            if (!names.contains(host)) {
+                names.add(host);
+            }
+        } catch (IOException e) {
+            // no host name to add
+        }
+        return names;
+    }
+
+    private void noteApiFailures(Map<String, String> failed) {
+        apiFailures = Map.copyOf(failed);
+        failed.forEach((name, why) -> log.error("API forward '{}' does not run: {}", name, why));
+    }
+
+    /** Joins the stored API forwards to the file's config again and applies the result. Called under this lock. */
+    synchronized void applyApiForwards(String why) {
+        try {
+            ApiForwards.Resolved resolved = ApiForwards.resolve(fileConfig, apiForwards.list());
+            noteApiFailures(resolved.failed());
+            guard.apply(resolved.config());
+            ApplyResult result = engine.apply(resolved.config());
+            config = resolved.config();
+            log.info("{}: {}", why, result.summary());
+            result.notes().forEach(n -> log.warn("{}: {}", why, n));
+        } catch (ConfigException e) {
+            throw new IllegalStateException("the config file no longer loads: " + e.getMessage(), e);
+        }
+    }
+
+    GatewayConfig fileConfig() {
+        return fileConfig;
+    }
+
+    ApiForwards apiForwards() {
+        return apiForwards;
+    }
+
+    Map<String, String> apiFailures() {
+        return apiFailures;
+    }
+
+    ForwardEngine engine() {
+        return engine;
+    }
+
+    Guard guard() {
+        return guard;
+    }
+
+    GatewayMetrics metrics() {
+        return metrics;
+    }
+
+    /** The admin listener's port, or -1 when it does not run. */
+    public int adminPort() {
+        return admin == null ? -1 : admin.port();
+    }
+
+    /** The first-run setup token printed at start, while no user exists; for tests and the log. */
+    public Optional<String> setupToken() {
+        return Optional.ofNullable(setupToken);
+    }
+
+    /** The admin listener's certificate fingerprint, or empty when it does not run. */
+    public Optional<String> adminFingerprint() {
+        return admin == null ? Optional.empty() : Optional.of(tls.fingerprint());
+    }
+
+    /** The store, for commands that run beside the gateway in tests. */
+    public Store store() {
+        return store;
     }
 
     private static void prepareDataDir(Path dataDir) throws IOException {
@@ -95,8 +248,12 @@ public final class Gateway implements ControlActions {
             return out;
         }
         GatewayConfig next;
+        GatewayConfig nextFile;
+        ApiForwards.Resolved resolved;
         try {
-            next = ConfigLoader.load(configFile.get());
+            nextFile = ConfigLoader.load(configFile.get());
+            resolved = ApiForwards.resolve(nextFile, apiForwards.list());
+            next = resolved.config();
         } catch (ConfigException e) {
             lastReloadError = e.getMessage();
             log.error("reload ({}) refused, the running config stays:\n{}", trigger, e.getMessage());
@@ -108,6 +265,8 @@ public final class Gateway implements ControlActions {
         guard.apply(next);
         ApplyResult result = engine.apply(next);
         config = next;
+        fileConfig = nextFile;
+        noteApiFailures(resolved.failed());
         lastReloadError = null;
         log.info("reload ({}) applied: {}", trigger, result.summary());
         result.notes().forEach(n -> log.warn("reload: {}", n));
@@ -133,6 +292,14 @@ public final class Gateway implements ControlActions {
         List<ForwardStatus> forwards = engine.status();
         out.put("forwards", forwards);
         out.put("guard", guard.status());
+        Map<String, Object> adminView = new LinkedHashMap<>();
+        adminView.put("url", admin == null ? null : admin.url());
+        adminView.put("fingerprint", admin == null ? null : tls.fingerprint());
+        adminView.put("error", adminError);
+        out.put("admin", adminView);
+        if (!apiFailures.isEmpty()) {
+            out.put("apiForwardErrors", apiFailures);
+        }
         return out;
     }
 
@@ -163,6 +330,59 @@ public final class Gateway implements ControlActions {
     }
 
 
+    @Override
+    public synchronized Object backup(String file) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        try {
+            Path target = Path.of(file).toAbsolutePath();
+            store.backup(target);
+            out.put("ok", true);
+            out.put("file", target.toString());
+            log.info("store backed up to {}", target);
+        } catch (RuntimeException e) {
+            out.put("ok", false);
+            out.put("error", e.getMessage());
+        }
+        return out;
+    }
+
+    @Override
+    public synchronized Object restore(String file) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        Path dataDir = config.settings().dataDir();
+        Path source = Path.of(file).toAbsolutePath();
+        if (!Files.isRegularFile(source)) {
+            return Map.of("ok", false, "error", "no such backup file: " + source);
+        }
+        // The store file is held open by one process at a time: the admin plane lets go of it for the swap.
+        if (admin != null) {
+            admin.close();
+            admin = null;
+        }
+        store.close();
+        String error = null;
+        try {
+            SqliteStore.restore(source, dataDir.resolve(SqliteStore.FILE_NAME));
+        } catch (RuntimeException e) {
+            error = e.getMessage();
+        }
+        store = SqliteStore.open(dataDir);
+        apiForwards = new ApiForwards(store);
+        applyApiForwards(error == null ? "restore from " + source : "store reopened after a refused restore");
+        if (config.admin().enabled()) {
+            startAdmin(config.admin(), dataDir);
+        }
+        if (error != null) {
+            out.put("ok", false);
+            out.put("error", error + " (the store is as it was)");
+        } else {
+            out.put("ok", true);
+            out.put("file", source.toString());
+            log.info("store restored from {}", source);
+        }
+        return out;
+    }
+
     /** Stops accepting, gives open connections the configured grace period, then closes everything. */
     public void stop() {
         if (stopped.getCount() == 0) {
@@ -176,8 +396,14 @@ public final class Gateway implements ControlActions {
         if (engine != null) {
             engine.shutdown(config.settings().stopGrace());
         }
+        if (admin != null) {
+            admin.close();
+        }
         if (guard != null) {
             guard.close();
+        }
+        if (store != null) {
+            store.close();
         }
         if (control != null) {
             control.close();

@@ -56,7 +56,7 @@ final class RunCommand implements Callable<Integer> {
         setLogLevel(logLevel);
         Logger log = LoggerFactory.getLogger("portcullis");
         GatewayConfig cfg = config.file != null ? config.load()
-                : new GatewayConfig(List.of(), dataDirOverride(Settings.defaults()), Optional.empty());
+                : new GatewayConfig(List.of(), dataDirOverride(Settings.defaults()), Optional.empty()).withAdmin(io.portcullis.config.AdminSettings.DEFAULT);
         if (config.file != null && config.dataDir != null) {
             cfg = new GatewayConfig(cfg.forwards(), dataDirOverride(cfg.settings()), cfg.source());
         }

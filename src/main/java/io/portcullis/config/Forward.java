@@ -85,7 +85,7 @@ public record Forward(
     // The checks below are the constructor's, one rule each, so that the config loader can run each against
     // the one YAML value it came from and report the problem at that value's line and column.
 
-    static void checkName(String name) {
+    public static void checkName(String name) {
         if (!NAME.matcher(name).matches()) {
             throw new IllegalArgumentException("forward name '" + name
                     + "' is not allowed (expected: 1-63 letters, digits, '.', '_' or '-', starting with a letter or digit)");

@@ -115,6 +115,11 @@ public final class Guard implements AutoCloseable {
      * May {@code client} open a new connection (or UDP session) to {@code forward}? An admitted decision must
      * be released when the connection ends.
      */
+    /** The ban in force for {@code address}, or null: for front doors other than forwards (the admin listener). */
+    public Ban banOf(InetAddress address) {
+        return bans.isEmpty() ? null : bans.find(Cidr.canonical(address), Instant.now());
+    }
+
     public Decision admit(String forward, boolean tcp, InetSocketAddress client) {
         Rules r = rules;
         Policy p = r.forwards().get(forward);
@@ -156,8 +161,11 @@ public final class Guard implements AutoCloseable {
         return new Decision(null, "", slot);
     }
 
-    /** Counts an offence of {@code address}; enough of them within the window ban it. */
-    void offence(InetAddress address, String what) {
+    /**
+     * Counts an offence of {@code address}; enough of them within the window ban it. Public so that other
+     * front doors (failed admin logins) feed the same bans.
+     */
+    public void offence(InetAddress address, String what) {
         Rules r = rules;
         BanPolicy policy = r.bans();
         if (!policy.enabled() || r.neverBan().firstMatch(address) >= 0) {

@@ -79,7 +79,7 @@ public final class MemoryStore implements Store {
         Keys.checkKey(key);
         synchronized (lock) {
             checkOpen();
-            return Optional.ofNullable(entries.get(key));
+            return Optional.ofNullable(entries.get(key)).map(MemoryStore::copy);
         }
     }
 
@@ -97,7 +97,7 @@ public final class MemoryStore implements Store {
                 if (page.size() >= limit || !Keys.under(entry.key(), prefix)) {
                     break;
                 }
-                page.add(entry);
+                page.add(copy(entry));
             }
             return page;
         }
@@ -117,7 +117,7 @@ public final class MemoryStore implements Store {
             if (leaseId != 0 && !isLive(leases.get(leaseId))) {
                 throw Keys.noLease(leaseId);
             }
-            return write(key, value, leaseId);
+            return copy(write(key, value, leaseId));
         }
     }
 
@@ -131,7 +131,7 @@ public final class MemoryStore implements Store {
             if (modRevision(key) != expectedModRevision) {
                 return Optional.empty();
             }
-            return Optional.of(write(key, value, 0));
+            return Optional.of(copy(write(key, value, 0)));
         }
     }
 
@@ -211,7 +211,7 @@ public final class MemoryStore implements Store {
             List<Event> replay = history.stream()
                     .filter(e -> e.revision() > afterRevision && Keys.under(e.entry().key(), prefix))
                     .toList();
-            return hub.open(prefix, replay, revision, listener);
+            return hub.open(prefix, replay, Math.max(revision, afterRevision), listener);
         }
     }
 
@@ -297,6 +297,12 @@ public final class MemoryStore implements Store {
             compactedRevision = history.removeFirst().revision();
         }
         hub.publish(List.of(event));
+    }
+
+    /** Callers get their own bytes, so changing them cannot change the store. */
+    private static Entry copy(Entry entry) {
+        return new Entry(entry.key(), entry.value().clone(), entry.createRevision(), entry.modRevision(),
+                entry.version(), entry.lease());
     }
 
     private void checkOpen() {

@@ -2,6 +2,7 @@ package io.portcullis.store;
 
 import java.io.IOException;
 import java.nio.channels.FileChannel;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -46,6 +47,55 @@ final class SqliteFiles {
         } catch (SQLException | RuntimeException e) {
             connection.close();
             throw e;
+        }
+    }
+
+    /**
+     * Takes the store's lock file ({@code portcullis.db.lock}) so that one process at a time writes the file:
+     * the store keeps its revision in memory between writes, which a second writer would make wrong. The OS
+     * drops the lock when the process dies, so a crash never leaves it stuck. Close the channel to release.
+     */
+    static FileChannel lock(Path dbFile, String doing) {
+        Path lockFile = sibling(dbFile, ".lock");
+        FileChannel channel = null;
+        try {
+            channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            if (channel.tryLock() != null) {
+                return channel;
+            }
+        } catch (OverlappingFileLockException heldHere) {
+            // This very program has the store open.
+        } catch (IOException e) {
+            closeQuietly(channel);
+            throw new Store.StoreException(doing + ": " + describe(e, lockFile.getParent()), e);
+        }
+        closeQuietly(channel);
+        throw new Store.StoreException(doing + ": another Portcullis has this store open (it holds " + lockFile
+                + "); stop it first", null);
+    }
+
+    /** An I/O failure in the data directory {@code dir}, in words. */
+    static String describe(IOException e, Path dir) {
+        if (e instanceof java.nio.file.NoSuchFileException) {
+            return "the file cannot be opened: the directory " + dir + " does not exist";
+        }
+        if (e instanceof java.nio.file.AccessDeniedException) {
+            return "the file cannot be opened: this user may not write in " + dir;
+        }
+        if (e.getMessage() != null && e.getMessage().contains("No space left")) {
+            return "the disk is full";
+        }
+        return e.toString();
+    }
+
+    static void closeQuietly(AutoCloseable closeable) {
+        if (closeable == null) {
+            return;
+        }
+        try {
+            closeable.close();
+        } catch (Exception ignored) {
+            // Already failing or closing; nothing better to do.
         }
     }
 
@@ -126,8 +176,10 @@ final class SqliteFiles {
             throw new Store.StoreException(refused + ": there is no such file; the store was not changed", null);
         }
         Path temp = null;
+        FileChannel lock = null;
         try {
             Files.createDirectories(to.getParent());
+            lock = lock(to, refused);
             temp = Files.createTempFile(to.getParent(), to.getFileName() + ".", ".restoring");
             Files.copy(from, temp, StandardCopyOption.REPLACE_EXISTING);
             verify(temp, refused);
@@ -140,6 +192,7 @@ final class SqliteFiles {
         } catch (IOException e) {
             throw new Store.StoreException(refused + ": " + e, e);
         } finally {
+            closeQuietly(lock);
             if (temp != null) {
                 deleteQuietly(temp);
                 deleteQuietly(sibling(temp, "-wal"));

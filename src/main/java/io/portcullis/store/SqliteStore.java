@@ -3,6 +3,7 @@ package io.portcullis.store;
 import static java.util.Objects.requireNonNull;
 
 import java.io.IOException;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -53,6 +54,7 @@ public final class SqliteStore implements Store {
     private final InstantSource clock;
     private final int historyLimit;
     private final ReentrantLock lock = new ReentrantLock();
+    private final FileChannel lockFile;
     private final Connection connection;
     private final SqliteTables tables;
     private final WatchHub hub = new WatchHub("portcullis-store-watch");
@@ -92,6 +94,8 @@ public final class SqliteStore implements Store {
         this.file = requireNonNull(file, "file").toAbsolutePath();
         this.clock = requireNonNull(clock, "clock");
         this.historyLimit = Keys.checkHistoryLimit(historyLimit);
+        String opening = "cannot open the store at " + this.file;
+        this.lockFile = SqliteFiles.lock(this.file, opening);
         Connection opened = null;
         try {
             opened = SqliteFiles.connect(this.file);
@@ -101,12 +105,10 @@ public final class SqliteStore implements Store {
             this.revision = tables.revision();
             this.compactedRevision = tables.compactedRevision();
         } catch (SQLException e) {
-            closeQuietly(opened);
-            sweeper.shutdownNow();
-            throw SqliteFiles.failure("cannot open the store at " + this.file, e);
+            abandon(opened);
+            throw SqliteFiles.failure(opening, e);
         } catch (RuntimeException e) {
-            closeQuietly(opened);
-            sweeper.shutdownNow();
+            abandon(opened);
             throw e;
         }
         sweeper.scheduleWithFixedDelay(this::sweepQuietly, 1, 1, TimeUnit.SECONDS);
@@ -232,7 +234,8 @@ public final class SqliteStore implements Store {
             if (afterRevision < compactedRevision) {
                 throw new CompactedException(afterRevision, compactedRevision + 1);
             }
-            return hub.open(prefix, tables.events(prefix, afterRevision), revision, listener);
+            List<Event> history = tables.events(prefix, afterRevision);
+            return hub.open(prefix, history, Math.max(revision, afterRevision), listener);
         });
     }
 
@@ -264,6 +267,8 @@ public final class SqliteStore implements Store {
         } catch (SQLException e) {
             throw SqliteFiles.failure("cannot close the store at " + file, e);
         } finally {
+            SqliteFiles.closeQuietly(connection);
+            SqliteFiles.closeQuietly(lockFile);
             lock.unlock();
         }
     }
@@ -361,15 +366,11 @@ public final class SqliteStore implements Store {
         }
     }
 
-    private static void closeQuietly(Connection connection) {
-        if (connection == null) {
-            return;
-        }
-        try {
-            connection.close();
-        } catch (SQLException ignored) {
-            // Already failing; the first error is the one to report.
-        }
+    /** Undoes a failed open; the first error is the one to report. */
+    private void abandon(Connection opened) {
+        SqliteFiles.closeQuietly(opened);
+        SqliteFiles.closeQuietly(lockFile);
+        sweeper.shutdownNow();
     }
 
     @FunctionalInterface

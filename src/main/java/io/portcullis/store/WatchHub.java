@@ -31,10 +31,12 @@ final class WatchHub implements AutoCloseable {
 
     /**
      * Opens a watch. {@code history} holds the kept changes under the prefix after the asked revision, up to
-     * {@code currentRevision}; later changes arrive through {@link #publish}. Call with the write lock held.
+     * {@code liveAfter}; changes published later with a higher revision follow it. {@code liveAfter} is the
+     * store's revision, or the asked one when the caller asked for a revision still to come. Call with the
+     * write lock held.
      */
-    Store.Watch open(String prefix, List<Store.Event> history, long currentRevision, Consumer<Store.Event> listener) {
-        Watcher watcher = new Watcher(prefix, currentRevision, listener);
+    Store.Watch open(String prefix, List<Store.Event> history, long liveAfter, Consumer<Store.Event> listener) {
+        Watcher watcher = new Watcher(prefix, liveAfter, listener);
         watchers.add(watcher);
         List<Store.Event> replay = List.copyOf(history);
         submit(() -> replay.forEach(watcher::deliver));

@@ -163,4 +163,17 @@ class SqliteBackupTest {
                 .isInstanceOf(Store.StoreException.class).hasMessageContaining("newer Portcullis");
         assertThat(dir.resolve("b").resolve(SqliteStore.FILE_NAME)).doesNotExist();
     }
+
+    @Test
+    void restoreRefusesWhileTheStoreIsOpen() throws Exception {
+        Path live = dir.resolve("live");
+        Path backup = dir.resolve("backup.db");
+        try (SqliteStore store = open(live)) {
+            store.backup(backup);
+            store.put("after", bytes("backup"));
+            assertThatThrownBy(() -> SqliteStore.restore(backup, store.file()))
+                    .isInstanceOf(Store.StoreException.class).hasMessageContaining("stop it first");
+            assertThat(store.get("after")).isPresent();
+        }
+    }
 }

@@ -11,6 +11,8 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
+import org.sqlite.SQLiteErrorCode;
+import org.sqlite.SQLiteException;
 import org.junit.jupiter.api.io.TempDir;
 
 class SqliteStoreTest extends StoreContractTest {
@@ -109,6 +111,27 @@ class SqliteStoreTest extends StoreContractTest {
         assertThatThrownBy(() -> new SqliteStore(missing, clock, 10, Migrations.CURRENT))
                 .isInstanceOf(Store.StoreException.class)
                 .hasMessageContaining(missing.toString())
-                .hasMessageContaining("cannot be opened");
+                .hasMessageContaining("cannot be opened")
+                .hasMessageContaining("does not exist");
+    }
+
+    @Test
+    void refusesASecondWriterOnTheSameFile() {
+        assertThatThrownBy(() -> newStore(clock, HISTORY_LIMIT))
+                .isInstanceOf(Store.StoreException.class)
+                .hasMessageContaining("another Portcullis has this store open");
+        store.put("still", bytes("works"));
+        assertThat(reopen().get("still")).isPresent();
+    }
+
+    @Test
+    void explainsSqliteErrorsInWords() {
+        assertThat(SqliteFiles.failure("cannot write users/alice in the store at /x/portcullis.db",
+                new SQLiteException("[SQLITE_FULL] database or disk is full", SQLiteErrorCode.SQLITE_FULL)))
+                .hasMessage("cannot write users/alice in the store at /x/portcullis.db: the disk is full");
+        assertThat(SqliteFiles.reason(new SQLiteException("busy", SQLiteErrorCode.SQLITE_BUSY)))
+                .contains("another program holds the database locked");
+        assertThat(SqliteFiles.reason(new SQLiteException("corrupt", SQLiteErrorCode.SQLITE_CORRUPT)))
+                .contains("damaged");
     }
 }

@@ -262,6 +262,18 @@ abstract class StoreContractTest {
     }
 
     @Test
+    void watchFromARevisionStillToComeStartsThere() throws InterruptedException {
+        store.put("a", bytes("1"));
+        BlockingQueue<Event> events = new LinkedBlockingQueue<>();
+        store.watch("", 3, events::add);
+        store.put("b", bytes("2"));
+        store.put("c", bytes("3"));
+        store.put("d", bytes("4"));
+        assertThat(next(events).revision()).isEqualTo(4);
+        assertThat(events.poll(200, TimeUnit.MILLISECONDS)).isNull();
+    }
+
+    @Test
     void closedWatchHearsNothingMore() throws InterruptedException {
         BlockingQueue<Event> events = new LinkedBlockingQueue<>();
         Store.Watch watch = store.watch("", 0, events::add);

@@ -47,6 +47,9 @@ public interface AdminBackend {
     /** Prometheus text exposition of the gateway's metrics. */
     String metrics();
 
+    /** Why {@code source} is banned from the gateway, or null when it is not. */
+    String banned(String source);
+
     /** A failed login from {@code source}: counts toward the guard's automatic bans. */
     void loginOffence(String source);
 

@@ -172,7 +172,7 @@ public final class AdminServer implements AutoCloseable {
         }
     }
 
-    /** Security headers on every answer, files included. */
+    /** Security headers on every answer, files included; and a banned source gets nothing else. */
     private void headers(Context ctx) {
         ctx.header("Content-Security-Policy", CSP);
         ctx.header("Strict-Transport-Security", "max-age=31536000");
@@ -183,6 +183,11 @@ public final class AdminServer implements AutoCloseable {
         ctx.header("Permissions-Policy", "camera=(), microphone=(), geolocation=()");
         if (ctx.path().startsWith("/api/") || ctx.path().equals("/metrics")) {
             ctx.header("Cache-Control", "no-store");
+        }
+        String banned = backend.banned(ctx.req().getRemoteAddr());
+        if (banned != null) {
+            // Checked before any route, so a banned source cannot even try passwords.
+            throw new ApiException(403, "banned", "this address is " + banned);
         }
     }
 

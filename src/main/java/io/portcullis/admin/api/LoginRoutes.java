@@ -74,6 +74,10 @@ final class LoginRoutes {
         if (s.accounts().anyUser()) {
             throw ApiException.forbidden("setup is done: an admin exists already");
         }
+        Routes.accounts(() -> {
+            s.accounts().checkNew(user, password);
+            return null;
+        });
         if (!s.firstRun().redeem(token)) {
             Audit.record(s.audit(), "-", "setup", user, c.source(), false, "wrong or expired setup token");
             s.throttle().failed("-setup-", c.source(), false);

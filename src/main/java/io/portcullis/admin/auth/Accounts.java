@@ -7,8 +7,8 @@ import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.OptionalInt;
 import java.util.OptionalLong;
+import java.util.function.UnaryOperator;
 
 /**
  * The admin plane's users: creating them, passwords, the second factor (TOTP with recovery codes) and the
@@ -109,6 +109,17 @@ public final class Accounts {
             throw conflict(name);
         }
         return user;
+    }
+
+    /**
+     * Checks a new user's name and password as {@link #create} would, without creating anything; for a caller
+     * that must spend something single-use (the setup token) only on a request that will succeed.
+     *
+     * @throws AccountException as {@link #create} does
+     */
+    public void checkNew(String name, String password) {
+        checkName(name);
+        acceptable(name, password);
     }
 
     /** The user named {@code name} (any case), if there is one. */
@@ -235,12 +246,12 @@ public final class Accounts {
 
     /** True when {@code code} is a TOTP code of this user not used before; it is then used up. */
     public boolean verifyTotp(String name, String code) {
-        return find(name).isPresent() && users.mutate(name, u -> consumeTotp(u, code)).isPresent();
+        return consume(name, u -> u.usingTotp(code, clock.instant()));
     }
 
     /** True when {@code code} is one of this user's unused recovery codes; it is then used up. */
     public boolean useRecoveryCode(String name, String code) {
-        return find(name).isPresent() && users.mutate(name, u -> consumeRecovery(u, code)).isPresent();
+        return consume(name, u -> u.usingRecoveryCode(code));
     }
 
     /**
@@ -253,7 +264,7 @@ public final class Accounts {
             if (!u.totpEnabled()) {
                 throw AccountException.invalid("code", "no second factor is enabled");
             }
-            if (consumeTotp(u, code) == null && consumeRecovery(u, code) == null) {
+            if (u.usingTotp(code, clock.instant()) == null && u.usingRecoveryCode(code) == null) {
                 throw AccountException.invalid("code", "the code does not match");
             }
             return u.withTotp(null, false, Long.MIN_VALUE, List.of());
@@ -269,7 +280,7 @@ public final class Accounts {
         List<String> codes = RecoveryCodes.generate();
         List<String> hashes = codes.stream().map(RecoveryCodes::hash).toList();
         users.mutate(name, u -> {
-            User used = consumeTotp(u, code);
+            User used = u.usingTotp(code, clock.instant());
             if (used == null) {
                 throw AccountException.invalid("code", "the code does not match");
             }
@@ -283,22 +294,16 @@ public final class Accounts {
         users.mutate(name, u -> u.withLastLogin(clock.instant()));
     }
 
-    private User consumeTotp(User u, String code) {
-        if (!u.totpEnabled()) {
-            return null;
+    /** Applies {@code use} to the user; false when it changed nothing or there is no such user (any more). */
+    private boolean consume(String name, UnaryOperator<User> use) {
+        try {
+            return UserRecords.validName(name) && users.mutate(name, use).isPresent();
+        } catch (AccountException e) {
+            if (e.kind() == AccountException.Kind.NOT_FOUND) {
+                return false;
+            }
+            throw e;
         }
-        OptionalLong step = Totp.match(u.totpSecret(), code, clock.instant(), u.totpLastStep());
-        return step.isPresent() ? u.withLastStep(step.getAsLong()) : null;
-    }
-
-    private static User consumeRecovery(User u, String code) {
-        OptionalInt index = RecoveryCodes.match(u.recoveryHashes(), code);
-        if (index.isEmpty()) {
-            return null;
-        }
-        List<String> left = new ArrayList<>(u.recoveryHashes());
-        left.remove(index.getAsInt());
-        return u.withRecoveryHashes(left);
     }
 
     private String acceptable(String name, String password) {

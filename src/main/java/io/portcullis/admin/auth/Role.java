@@ -11,7 +11,7 @@ import java.util.Locale;
 public enum Role {
     /** Reads and changes everything, including users and tokens. */
     ADMIN,
-    /** Reads everything except users, tokens and the audit log's details; changes nothing. */
+    /** Reads the gateway's state (not users); changes nothing but its own password and second factor. */
     VIEWER;
 
     /** The JSON form: {@code admin} or {@code viewer}. */

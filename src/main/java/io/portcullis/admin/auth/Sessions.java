@@ -80,8 +80,8 @@ public final class Sessions {
         requireNonNull(source, "source");
         String token = Secrets.token(TOKEN_BYTES);
         Instant now = clock.instant();
-        Duration lifetime = pendingSecondFactor ? PENDING_LIFETIME.compareTo(absolute) < 0 ? PENDING_LIFETIME
-                : absolute : absolute;
+        Duration lifetime = pendingSecondFactor && PENDING_LIFETIME.compareTo(absolute) < 0
+                ? PENDING_LIFETIME : absolute;
         Session session = new Session(Secrets.sha256Hex(token), user, Secrets.token(TOKEN_BYTES),
                 pendingSecondFactor, now, now, now.plus(lifetime), source);
         Store.Lease lease = store.grant(lifetime);

@@ -3,7 +3,10 @@ package io.portcullis.admin.auth;
 import static java.util.Objects.requireNonNull;
 
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.OptionalInt;
+import java.util.OptionalLong;
 
 /**
  * One admin-plane user as stored under {@code users/<lower-cased name>}. It exists as one immutable record so
@@ -92,6 +95,26 @@ public record User(
     User withLastLogin(Instant when) {
         return new User(name, role, passwordHash, totpSecret, totpEnabled, totpLastStep, pendingTotpSecret,
                 recoveryHashes, createdAt, when, passwordChangedAt);
+    }
+
+    /** This user after using TOTP {@code code} at {@code now}, or null when it does not match or was used. */
+    User usingTotp(String code, Instant now) {
+        if (!totpEnabled) {
+            return null;
+        }
+        OptionalLong step = Totp.match(totpSecret, code, now, totpLastStep);
+        return step.isPresent() ? withLastStep(step.getAsLong()) : null;
+    }
+
+    /** This user after using recovery code {@code code}, or null when it is not one of the unused ones. */
+    User usingRecoveryCode(String code) {
+        OptionalInt index = RecoveryCodes.match(recoveryHashes, code);
+        if (index.isEmpty()) {
+            return null;
+        }
+        List<String> left = new ArrayList<>(recoveryHashes);
+        left.remove(index.getAsInt());
+        return withRecoveryHashes(left);
     }
 
     /** Names, role and dates only: a user may be logged, its secrets never. */
