@@ -1,35 +1,25 @@
 package io.portcullis.admin.web;
 
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
-
 import io.portcullis.Gateway;
 import io.portcullis.config.ConfigLoader;
 import io.portcullis.forward.BindFailureExplainer;
-import java.lang.reflect.Method;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Locale;
-import java.util.Optional;
-import java.util.OptionalInt;
 
 /**
  * A real gateway for the browser tests: its admin listener on 127.0.0.1 port 0, its state in a temporary
  * data directory, one forward from the config file (read-only in the dashboard) to the test's echo server.
- *
- * <p>The gateway tells the bound admin port and the first-run setup token through two public methods;
- * they are looked up by name (an admin port, a setup token or link) so this test compiles while they are
- * being added, and is skipped until they exist.
  */
 final class TestGateway implements AutoCloseable {
 
     private final Gateway gateway;
     private final int adminPort;
-    private final String setup;
+    private final String setupToken;
 
-    private TestGateway(Gateway gateway, int adminPort, String setup) {
+    private TestGateway(Gateway gateway, int adminPort, String setupToken) {
         this.gateway = gateway;
         this.adminPort = adminPort;
-        this.setup = setup;
+        this.setupToken = setupToken;
     }
 
     static TestGateway start(Path dir, int echoPort) throws Exception {
@@ -47,53 +37,20 @@ final class TestGateway implements AutoCloseable {
                     listen: 127.0.0.1:0
                     targets: [127.0.0.1:%d]
                 """.formatted(data, echoPort));
-        Method port = find("admin", "port");
-        Method setup = find("setup", null);
-        assumeTrue(port != null && setup != null,
-                "Gateway does not expose its admin port and setup token yet (public methods on io.portcullis.Gateway)");
         Gateway gateway = new Gateway(ConfigLoader.load(config), BindFailureExplainer.PLAIN);
         gateway.start();
         try {
-            int p = asInt(port.invoke(gateway));
-            String s = asText(setup.invoke(gateway));
-            if (p <= 0 || s == null || s.isBlank()) {
-                throw new IllegalStateException("the gateway answered admin port " + p + " and setup token " + s);
+            int port = gateway.adminPort();
+            String token = gateway.setupToken()
+                    .orElseThrow(() -> new IllegalStateException("a new gateway with no user printed no setup token"));
+            if (port <= 0) {
+                throw new IllegalStateException("the admin listener is not bound (port " + port + ")");
             }
-            return new TestGateway(gateway, p, s);
-        } catch (Exception | Error e) {
+            return new TestGateway(gateway, port, token);
+        } catch (RuntimeException | Error e) {
             gateway.stop();
             throw e;
         }
-    }
-
-    private static Method find(String first, String second) {
-        for (Method m : Gateway.class.getMethods()) {
-            String name = m.getName().toLowerCase(Locale.ROOT);
-            if (m.getParameterCount() == 0 && name.contains(first) && (second == null || name.contains(second))) {
-                return m;
-            }
-        }
-        return null;
-    }
-
-    private static int asInt(Object o) {
-        if (o instanceof Number n) {
-            return n.intValue();
-        }
-        if (o instanceof OptionalInt i) {
-            return i.orElse(-1);
-        }
-        if (o instanceof Optional<?> opt) {
-            return opt.map(TestGateway::asInt).orElse(-1);
-        }
-        return -1;
-    }
-
-    private static String asText(Object o) {
-        if (o instanceof Optional<?> opt) {
-            return opt.map(TestGateway::asText).orElse(null);
-        }
-        return o == null ? null : o.toString();
     }
 
     String baseUrl() {
@@ -102,7 +59,7 @@ final class TestGateway implements AutoCloseable {
 
     /** The first-run link, as the gateway prints it. */
     String setupLink() {
-        return setup.startsWith("https://") ? setup : baseUrl() + "#/setup?token=" + setup;
+        return baseUrl() + "#/setup?token=" + setupToken;
     }
 
     @Override
