@@ -5,6 +5,7 @@ import uPlot from '/webjars/uplot/1.6.30/dist/uPlot.esm.js';
 import { rate } from './format.js';
 
 const POINTS = 180;
+const FIRST_POINTS = 60;
 
 // Round steps for a bytes axis: powers of two of B, KiB, MiB and GiB (512 KiB, 1 MiB, 1.5 MiB...).
 const BYTE_STEPS = [];
@@ -28,7 +29,7 @@ export class TrafficChart {
     this.out = [];
     this.last = null;
     const now = Math.floor(Date.now() / 1000);
-    for (let i = POINTS; i > 0; i -= 1) {
+    for (let i = FIRST_POINTS; i > 0; i -= 1) {
       this.times.push(now - i);
       this.in.push(null);
       this.out.push(null);

@@ -28,7 +28,11 @@ export function targets(forward) {
 
 export function listen(forward) {
   const spec = forward.spec || {};
-  return String(spec.listen ?? (forward.status && forward.status.listen) ?? '—');
+  const written = String(spec.listen ?? (forward.status && forward.status.listen) ?? '—');
+  // Port 0 means "any free port": show the port the gateway actually bound.
+  const bound = ((forward.status && forward.status.listeners) || []).map((l) => l && l.address).filter(Boolean);
+  if (/(^|:)0$/.test(written) && bound.length) return [...new Set(bound)].join(', ');
+  return written;
 }
 
 export function protocol(forward) {

@@ -79,7 +79,7 @@ export async function renderOverview(ctx) {
         h('div', { class: 'legend-row' },
           h('span', {}, h('span', { class: 'swatch swatch-in' }), 'In'),
           h('span', {}, h('span', { class: 'swatch swatch-out' }), 'Out'),
-          h('span', {}, 'last 3 minutes'))),
+          h('span', {}, 'per second, up to 3 minutes'))),
       chartBox),
     h('section', { class: 'card card-flush', 'aria-labelledby': 'forwards-title' },
       h('div', { class: 'card-head' }, h('h2', { id: 'forwards-title' }, 'Forwards'),
