@@ -3,7 +3,7 @@
 import * as api from './api.js';
 import { h, mount, field, input, select, table } from './dom.js';
 
-const CLASS_BADGE = { system: 'badge-warn', registered: 'badge-accent', dynamic: '' };
+const CLASS_BADGE = { system: 'badge-warn', registered: '', dynamic: '' };
 
 export async function renderPorts(ctx) {
   const { view } = ctx;
