@@ -186,11 +186,19 @@ class AdminApiTest {
 
         Map<String, Object> changed = new LinkedHashMap<>(spec);
         changed.put("max-connections", 5);
+        // A change applies to new connections; one already open goes on through it.
+        Socket held = new Socket("127.0.0.1", port);
+        held.setSoTimeout(5000);
+        held.getOutputStream().write("before\n".getBytes(StandardCharsets.UTF_8));
+        assertThat(new String(held.getInputStream().readNBytes(7), StandardCharsets.UTF_8)).isEqualTo("before\n");
         assertThat(admin.put("/api/v1/forwards/echo", changed, Map.of("If-Match", "\"1\"")).status()).isEqualTo(412);
         ApiClient.Answer updated = admin.put("/api/v1/forwards/echo", changed, Map.of("If-Match", etag));
         assertThat(updated.status()).as(updated.raw().body()).isEqualTo(200);
         assertThat(updated.header("ETag")).isNotEqualTo(etag);
         assertThat(admin.put("/api/v1/forwards/echo", changed, Map.of("If-Match", etag)).status()).isEqualTo(412);
+        held.getOutputStream().write("after\n".getBytes(StandardCharsets.UTF_8));
+        assertThat(new String(held.getInputStream().readNBytes(6), StandardCharsets.UTF_8)).isEqualTo("after\n");
+        held.close();
 
         assertThat(admin.put("/api/v1/forwards/from-file", changed, Map.of()).status()).isEqualTo(403);
         assertThat(admin.delete("/api/v1/forwards/from-file").status()).isEqualTo(403);
