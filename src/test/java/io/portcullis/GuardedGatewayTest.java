@@ -95,7 +95,7 @@ class GuardedGatewayTest {
 
     private void start(String yaml) throws Exception {
         Path file = dir.resolve("portcullis.yaml");
-        Files.writeString(file, "gateway:\n  data-dir: " + dir.resolve("data") + "\n  watch-config: false\n" + yaml);
+        Files.writeString(file, "gateway:\n  data-dir: " + dir.resolve("data") + "\n  watch-config: false\nadmin:\n  enabled: false\n" + yaml);
         gateway = new Gateway(ConfigLoader.load(file), BindFailureExplainer.PLAIN);
         gateway.start();
     }

@@ -139,6 +139,15 @@ class AdminApiTest {
         String cookie = in.raw().headers().allValues("Set-Cookie").stream().filter(c -> c.startsWith("__Host-portcullis-session="))
                 .findFirst().orElseThrow();
         assertThat(cookie).contains("Secure").contains("HttpOnly").contains("SameSite=Strict").contains("Path=/");
+        ApiClient.Answer page = admin.get("/");
+        for (ApiClient.Answer a : List.of(page, admin.get("/api/v1/session"))) {
+            assertThat(a.header("Content-Security-Policy")).contains("default-src 'self'", "frame-ancestors 'none'");
+            assertThat(a.header("Strict-Transport-Security")).startsWith("max-age=");
+            assertThat(a.header("X-Content-Type-Options")).isEqualTo("nosniff");
+            assertThat(a.header("Referrer-Policy")).isEqualTo("no-referrer");
+        }
+        assertThat(page.status()).isEqualTo(200);
+        assertThat(page.raw().body()).contains("<script type=\"module\"");
         JsonNode session = admin.get("/api/v1/session").json();
         assertThat(session.path("user").asText()).isEqualTo("alice");
         assertThat(session.path("role").asText()).isEqualTo("admin");
