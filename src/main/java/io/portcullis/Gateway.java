@@ -96,7 +96,7 @@ public final class Gateway implements ControlActions {
             // The file was checked before start, so this is the file changing under us; run it as read.
             log.error("cannot join the API's forwards to the config, running the file's alone:\n{}", e.getMessage());
         }
-        guard = new Guard(config, dataDir);
+        guard = new Guard(config, dataDir, store);
         engine = new ForwardEngine(config.settings(), explainer, new GuardAdmission(guard));
         guard.start();
         ApplyResult result = engine.apply(config);

@@ -234,7 +234,7 @@ class GatewayIT {
         Echo a = keep(new Echo("a"));
         int port = freePort();
         String data = dataDir.toString();
-        // No gateway yet: the command edits the bans file.
+        // No gateway yet: the command edits the bans in the store (portcullis.db) itself.
         Cli add = cli("bans", "add", "127.0.0.5", "--for", "2h", "--reason", "test scanner", "--data-dir", data);
         assertThat(add.code).as(add.err).isZero();
         assertThat(add.out).contains("banned 127.0.0.5 until");
@@ -261,6 +261,13 @@ class GatewayIT {
         JsonNode bans = new ObjectMapper().readTree(cli("bans", "list", "--json", "--data-dir", data).out);
         assertThat(bans).extracting(b -> b.path("network").asText()).containsExactly("127.0.0.6");
         assertThat(reachesFrom("127.0.0.6", port)).as("still banned after the restart").isFalse();
+        assertThat(dataDir.resolve("bans.json")).doesNotExist();
+
+        // The gateway runs but its socket is gone: the store is held, and the command says so in words.
+        Files.delete(dataDir.resolve("control.sock"));
+        Cli held = cli("bans", "add", "127.0.0.8", "--data-dir", data);
+        assertThat(held.code).isEqualTo(1);
+        assertThat(held.err).contains("a running gateway holds the store").doesNotContain("Exception", "\tat ");
     }
 
     @Test
