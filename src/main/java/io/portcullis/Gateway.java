@@ -330,6 +330,59 @@ public final class Gateway implements ControlActions {
     }
 
 
+    @Override
+    public synchronized Object backup(String file) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        try {
+            Path target = Path.of(file).toAbsolutePath();
+            store.backup(target);
+            out.put("ok", true);
+            out.put("file", target.toString());
+            log.info("store backed up to {}", target);
+        } catch (RuntimeException e) {
+            out.put("ok", false);
+            out.put("error", e.getMessage());
+        }
+        return out;
+    }
+
+    @Override
+    public synchronized Object restore(String file) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        Path dataDir = config.settings().dataDir();
+        Path source = Path.of(file).toAbsolutePath();
+        if (!Files.isRegularFile(source)) {
+            return Map.of("ok", false, "error", "no such backup file: " + source);
+        }
+        // The store file is held open by one process at a time: the admin plane lets go of it for the swap.
+        if (admin != null) {
+            admin.close();
+            admin = null;
+        }
+        store.close();
+        String error = null;
+        try {
+            SqliteStore.restore(source, dataDir.resolve(SqliteStore.FILE_NAME));
+        } catch (RuntimeException e) {
+            error = e.getMessage();
+        }
+        store = SqliteStore.open(dataDir);
+        apiForwards = new ApiForwards(store);
+        applyApiForwards(error == null ? "restore from " + source : "store reopened after a refused restore");
+        if (config.admin().enabled()) {
+            startAdmin(config.admin(), dataDir);
+        }
+        if (error != null) {
+            out.put("ok", false);
+            out.put("error", error + " (the store is as it was)");
+        } else {
+            out.put("ok", true);
+            out.put("file", source.toString());
+            log.info("store restored from {}", source);
+        }
+        return out;
+    }
+
     /** Stops accepting, gives open connections the configured grace period, then closes everything. */
     public void stop() {
         if (stopped.getCount() == 0) {

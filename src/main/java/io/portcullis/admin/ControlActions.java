@@ -19,4 +19,10 @@ public interface ControlActions {
      * @param args network, duration and reason, as the client sent them
      */
     Object bans(String action, java.util.Map<String, String> args);
+
+    /** Writes a consistent copy of the store to {@code file} while the gateway runs. */
+    Object backup(String file);
+
+    /** Replaces the store with the backup {@code file} and applies what it holds, without a restart. */
+    Object restore(String file);
 }

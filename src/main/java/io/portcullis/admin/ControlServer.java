@@ -89,7 +89,9 @@ public final class ControlServer implements AutoCloseable {
                 case "reload" -> actions.reload();
                 case "ping" -> Map.of("ok", true);
                 case "bans" -> actions.bans(req.path("action").asText(""), arguments(req));
-                default -> Map.of("ok", false, "error", "unknown command '" + command + "' (expected: status, reload, bans, ping)");
+                case "backup" -> actions.backup(req.path("file").asText(""));
+                case "restore" -> actions.restore(req.path("file").asText(""));
+                default -> Map.of("ok", false, "error", "unknown command '" + command + "' (expected: status, reload, bans, backup, restore, ping)");
             };
         } catch (IOException e) {
             reply = Map.of("ok", false, "error", "request is not JSON");
