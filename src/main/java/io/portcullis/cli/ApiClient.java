@@ -5,8 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.MissingNode;
 import java.io.IOException;
 import java.net.ConnectException;
-import java.net.CookieManager;
-import java.net.CookiePolicy;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -35,6 +33,7 @@ final class ApiClient implements AutoCloseable {
     record Reply(int status, JsonNode body, Optional<String> etag) {}
 
     static final ObjectMapper JSON = new ObjectMapper();
+    private static final String SESSION_COOKIE = "__Host-portcullis-session";
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
     private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(60);
 
@@ -43,13 +42,13 @@ final class ApiClient implements AutoCloseable {
     private final String pinnedFrom;
     private final HttpClient http;
     private String csrf;
+    private String sessionCookie;
 
     private ApiClient(ClientSettings settings, PinnedTrust pin, String pinnedFrom, SSLContext tls) {
         this.settings = settings;
         this.pin = pin;
         this.pinnedFrom = pinnedFrom;
-        CookieManager cookies = new CookieManager(null, CookiePolicy.ACCEPT_ORIGINAL_SERVER);
-        this.http = HttpClient.newBuilder().sslContext(tls).connectTimeout(CONNECT_TIMEOUT).cookieHandler(cookies)
+        this.http = HttpClient.newBuilder().sslContext(tls).connectTimeout(CONNECT_TIMEOUT)
                 .version(HttpClient.Version.HTTP_1_1).followRedirects(HttpClient.Redirect.NEVER).build();
     }
 
@@ -126,7 +125,7 @@ final class ApiClient implements AutoCloseable {
 
     /** Ends the session {@link #login} opened, if any; a failure here changes nothing for the user. */
     void logout() {
-        if (csrf == null) {
+        if (sessionCookie == null) {
             return;
         }
         try {
@@ -135,13 +134,17 @@ final class ApiClient implements AutoCloseable {
             // the session expires by itself
         }
         csrf = null;
+        sessionCookie = null;
     }
 
     private Reply send(String method, String path, Object body, String ifMatch) {
         URI uri = URI.create(settings.url() + path);
         HttpRequest.Builder b = HttpRequest.newBuilder(uri).timeout(REQUEST_TIMEOUT).header("Accept", "application/json");
-        if (csrf != null) {
-            b.header("X-CSRF-Token", csrf);
+        if (sessionCookie != null) {
+            b.header("Cookie", SESSION_COOKIE + "=" + sessionCookie);
+            if (csrf != null) {
+                b.header("X-CSRF-Token", csrf);
+            }
         } else if (settings.token() != null) {
             b.header("Authorization", "Bearer " + settings.token());
         }
@@ -156,10 +159,11 @@ final class ApiClient implements AutoCloseable {
                 b.method(method, HttpRequest.BodyPublishers.noBody());
             }
             HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+            r.headers().allValues("Set-Cookie").forEach(this::keepSession);
             JsonNode json = r.body() == null || r.body().isBlank() ? MissingNode.getInstance() : parse(r.body());
             if (r.statusCode() >= 300) {
                 throw new Main.UserException(ApiErrors.explain(r.statusCode(), json,
-                        r.headers().firstValue("Retry-After").orElse(null), settings.token() != null && csrf == null));
+                        r.headers().firstValue("Retry-After").orElse(null), settings.token() != null && sessionCookie == null));
             }
             return new Reply(r.statusCode(), json, r.headers().firstValue("ETag"));
         } catch (InterruptedException e) {
@@ -167,6 +171,17 @@ final class ApiClient implements AutoCloseable {
             throw new Main.UserException("interrupted while waiting for the gateway at " + settings.url());
         } catch (IOException e) {
             throw new Main.UserException(transportFailure(e));
+        }
+    }
+
+    /**
+     * Keeps the session cookie from a login. The JDK's CookieManager would not send this cookie back to an IP
+     * address such as 127.0.0.1, and the only cookie this client needs is this one.
+     */
+    private void keepSession(String setCookie) {
+        if (setCookie.startsWith(SESSION_COOKIE + "=")) {
+            String value = setCookie.substring(SESSION_COOKIE.length() + 1).split(";", 2)[0].strip();
+            sessionCookie = value.isEmpty() ? null : value;
         }
     }
 
