@@ -279,8 +279,34 @@ final class GatewayAdmin implements AdminBackend {
         }
     }
 
+    /** Failed logins per source in the last hour; bounded, oldest forgotten first. */
+    private final Map<String, long[]> loginFailures = new java.util.LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, long[]> eldest) {
+            return size() > 10_000;
+        }
+    };
+
+    /**
+     * A person mistypes; a guesser keeps going. The first {@link #FORGIVEN_FAILURES} failures an hour from
+     * one address are only slowed down by the login throttle; each one after that is an offence for the
+     * guard, whose bans then shut the address out of the whole gateway.
+     */
+    static final int FORGIVEN_FAILURES = 5;
+
     @Override
     public void loginOffence(String source) {
+        long now = System.nanoTime();
+        synchronized (loginFailures) {
+            long[] c = loginFailures.computeIfAbsent(source, s -> new long[] {0, now});
+            if (now - c[1] > Duration.ofHours(1).toNanos()) {
+                c[0] = 0;
+                c[1] = now;
+            }
+            if (++c[0] <= FORGIVEN_FAILURES) {
+                return;
+            }
+        }
         try {
             gateway.guard().offence(InetAddress.getByName(source), "failed admin login");
         } catch (IOException | RuntimeException e) {

@@ -105,8 +105,12 @@ public final class AdminServer implements AutoCloseable {
                 ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(backend.metrics());
             });
             cfg.routes.exception(ApiException.class, (e, ctx) -> error(ctx, e));
-            cfg.routes.exception(HttpResponseException.class, (e, ctx) ->
-                    error(ctx, new ApiException(e.getStatus(), codeFor(e.getStatus()), words(e))));
+            cfg.routes.exception(HttpResponseException.class, (e, ctx) -> {
+                if (e.getStatus() == 413) {
+                    drain(ctx);
+                }
+                error(ctx, new ApiException(e.getStatus(), codeFor(e.getStatus()), words(e)));
+            });
             cfg.routes.exception(Exception.class, (e, ctx) -> {
                 log.error("admin API: {} {} failed", ctx.method(), ctx.path(), e);
                 error(ctx, new ApiException(500, "internal", "the gateway could not do this; its log says why"));
@@ -195,6 +199,9 @@ public final class AdminServer implements AutoCloseable {
     Caller authorize(Context ctx, Endpoint.Access access) {
         String source = ctx.req().getRemoteAddr();
         Caller caller = identify(ctx, source);
+        if (caller.token() != null && caller.token().scope() == Scope.READ && !ctx.method().name().equals("GET")) {
+            throw ApiException.forbidden("this API token is read-only");
+        }
         switch (access) {
             case PUBLIC -> {
                 return caller;
@@ -339,6 +346,24 @@ public final class AdminServer implements AutoCloseable {
             ctx.header("Retry-After", Long.toString(Math.max(1, e.retryAfter().toSeconds())));
         }
         ctx.status(e.status()).contentType("application/json").result(Json.write(body));
+    }
+
+    /**
+     * Reads and drops what is left of a refused large body (up to 1 MiB), so the client, still sending,
+     * reads the 413 instead of a reset connection.
+     */
+    private static void drain(Context ctx) {
+        try {
+            var in = ctx.req().getInputStream();
+            byte[] buf = new byte[8192];
+            long left = 1 << 20;
+            int n;
+            while (left > 0 && (n = in.read(buf, 0, (int) Math.min(buf.length, left))) > 0) {
+                left -= n;
+            }
+        } catch (IOException | RuntimeException e) {
+            // the client is gone or the stream was used: nothing more to do
+        }
     }
 
     private static String codeFor(int status) {

@@ -27,9 +27,12 @@ final class LoginRoutes {
     private static final String WRONG = "wrong user name or password";
 
     private final AdminServices s;
+    private final java.util.function.Consumer<String> offence;
 
-    LoginRoutes(AdminServices services) {
+    /** @param offence told of every attempt made while throttled: hammering on is an offence too */
+    LoginRoutes(AdminServices services, java.util.function.Consumer<String> offence) {
         this.s = services;
+        this.offence = offence;
     }
 
     List<Endpoint> endpoints() {
@@ -96,6 +99,7 @@ final class LoginRoutes {
         LoginThrottle.Verdict verdict = s.throttle().check(user, c.source(), known);
         if (!verdict.allowed()) {
             Audit.record(s.audit(), user, "login", user, c.source(), false, "throttled");
+            offence.accept(c.source());
             throw new ApiException(429, "throttled", "too many failed logins; try again later", List.of(), verdict.retryAfter());
         }
         Accounts.LoginCheck check = s.accounts().checkPassword(user, password);
@@ -124,6 +128,7 @@ final class LoginRoutes {
         boolean known = s.devices().isValidFor(ctx.cookie(AdminServer.DEVICE_COOKIE), c.user());
         LoginThrottle.Verdict verdict = s.throttle().check(c.user(), c.source(), known);
         if (!verdict.allowed()) {
+            offence.accept(c.source());
             throw new ApiException(429, "throttled", "too many failed attempts; try again later", List.of(), verdict.retryAfter());
         }
         boolean ok = code != null ? s.accounts().verifyTotp(c.user(), code) : s.accounts().useRecoveryCode(c.user(), recovery);
@@ -143,7 +148,7 @@ final class LoginRoutes {
         s.throttle().succeeded(name, c.source());
         s.accounts().recordLogin(name);
         String device = s.devices().issue(name);
-        ctx.header("Set-Cookie", AdminServer.DEVICE_COOKIE + "=" + device + "; Path=/; Secure; HttpOnly; SameSite=Strict; Max-Age="
+        ctx.res().addHeader("Set-Cookie", AdminServer.DEVICE_COOKIE + "=" + device + "; Path=/; Secure; HttpOnly; SameSite=Strict; Max-Age="
                 + Duration.ofDays(90).toSeconds());
         Audit.record(s.audit(), name, "login", name, c.source(), true, "with " + how);
         return Map.of("state", "ok", "user", name, "csrf", session.session().csrf());

@@ -34,7 +34,7 @@ final class Routes {
     Routes(AdminBackend backend, AdminServices services, AdminSettings settings) {
         this.backend = backend;
         this.s = services;
-        endpoints.addAll(new LoginRoutes(services).endpoints());
+        endpoints.addAll(new LoginRoutes(services, backend::loginOffence).endpoints());
         resources();
         accounts();
         endpoints.add(new Endpoint("GET", "/api/v1/openapi.json", Access.PUBLIC, "This document", null, "OpenApi", 200,
