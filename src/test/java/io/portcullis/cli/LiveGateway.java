@@ -64,9 +64,15 @@ final class LiveGateway implements AutoCloseable {
                 %s""".formatted(dataDir, forwards.isEmpty() ? "" : "forwards:\n" + forwards);
     }
 
-    /** Starts a gateway without setting anything up. */
+    /**
+     * Starts a gateway without setting anything up. The config is written to a file beside the data directory and
+     * loaded from there, as 'portcullis run -c' does: a config parsed from text has no file, and the gateway then
+     * drops the file's forwards when it joins the API's forwards to it (ApiForwards.join; reported to the lead).
+     */
     static Gateway startBare(Path dataDir, String forwards) throws Exception {
-        Gateway g = new Gateway(ConfigLoader.parse(yaml(dataDir, forwards), "test.yaml"), BindFailureExplainer.PLAIN);
+        Path file = dataDir.resolveSibling(dataDir.getFileName() + ".yaml");
+        Files.writeString(file, yaml(dataDir, forwards));
+        Gateway g = new Gateway(ConfigLoader.load(file), BindFailureExplainer.PLAIN);
         g.start();
         assertThat(g.adminPort()).as("admin API runs").isPositive();
         return g;
