@@ -43,6 +43,8 @@ final class ApiClient implements AutoCloseable {
     private final HttpClient http;
     private String csrf;
     private String sessionCookie;
+    /** Set by {@link #login}: from then on the client is the user, and a configured token is not sent. */
+    private boolean asUser;
 
     private ApiClient(ClientSettings settings, PinnedTrust pin, String pinnedFrom, SSLContext tls) {
         this.settings = settings;
@@ -114,6 +116,7 @@ final class ApiClient implements AutoCloseable {
      * @param totp asked for a TOTP or recovery code when the account has a second factor
      */
     void login(String user, String password, java.util.function.Supplier<String> totp) {
+        asUser = true;
         JsonNode answer = send("POST", "/api/v1/login", java.util.Map.of("user", user, "password", password), null).body();
         if ("totp".equals(answer.path("state").asText())) {
             String code = totp.get().strip();
@@ -145,7 +148,7 @@ final class ApiClient implements AutoCloseable {
             if (csrf != null) {
                 b.header("X-CSRF-Token", csrf);
             }
-        } else if (settings.token() != null) {
+        } else if (settings.token() != null && !asUser) {
             b.header("Authorization", "Bearer " + settings.token());
         }
         if (ifMatch != null) {
@@ -163,7 +166,7 @@ final class ApiClient implements AutoCloseable {
             JsonNode json = r.body() == null || r.body().isBlank() ? MissingNode.getInstance() : parse(r.body());
             if (r.statusCode() >= 300) {
                 throw new Main.UserException(ApiErrors.explain(r.statusCode(), json,
-                        r.headers().firstValue("Retry-After").orElse(null), settings.token() != null && sessionCookie == null));
+                        r.headers().firstValue("Retry-After").orElse(null), settings.token() != null && !asUser));
             }
             return new Reply(r.statusCode(), json, r.headers().firstValue("ETag"));
         } catch (InterruptedException e) {
