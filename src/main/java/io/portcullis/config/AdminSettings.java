@@ -49,12 +49,16 @@ public record AdminSettings(boolean enabled, ListenAddress listen, Optional<Path
         }
     }
 
-    static void checkSession(Duration idle, Duration max) {
+    static void checkIdle(Duration idle) {
         Objects.requireNonNull(idle, "sessionIdle");
-        Objects.requireNonNull(max, "sessionMax");
         if (idle.compareTo(Duration.ofMinutes(1)) < 0 || idle.compareTo(Duration.ofDays(1)) > 0) {
             throw new IllegalArgumentException("session-idle " + Durations.format(idle) + " (expected: 1m to 24h)");
         }
+    }
+
+    static void checkSession(Duration idle, Duration max) {
+        checkIdle(idle);
+        Objects.requireNonNull(max, "sessionMax");
         if (max.compareTo(idle) < 0 || max.compareTo(Duration.ofDays(30)) > 0) {
             throw new IllegalArgumentException("session-max " + Durations.format(max) + " (expected: at least session-idle, at most 30d)");
         }

@@ -121,16 +121,10 @@ final class ConfigBinder {
             cert = Optional.empty();
             key = Optional.empty();
         }
-        Duration idle = b.duration("session-idle").map(Located::value).orElse(d.sessionIdle());
-        Optional<Located<Duration>> max = b.duration("session-max");
-        Duration sessionMax = max.map(Located::value).orElse(d.sessionMax());
-        try {
-            AdminSettings.checkSession(idle, sessionMax);
-        } catch (IllegalArgumentException e) {
-            b.problems().add(max.map(Located::node).orElse(b.mapping()), e.getMessage() + " " + b.where());
-            idle = d.sessionIdle();
-            sessionMax = d.sessionMax();
-        }
+        Duration idle = b.check(b.duration("session-idle"), AdminSettings::checkIdle).map(Located::value).orElse(d.sessionIdle());
+        Duration sessionMax = b.check(b.duration("session-max"), max -> AdminSettings.checkSession(idle, max))
+                // An idle time longer than the default maximum raises the maximum with it.
+                .map(Located::value).orElse(d.sessionMax().compareTo(idle) < 0 ? idle : d.sessionMax());
         boolean totp = b.flag("require-totp").map(Located::value).orElse(d.requireTotp());
         int failures = b.check(b.integer("login-failures-per-hour", "a whole number, 1-100"), AdminSettings::checkFailures)
                 .map(Located::value).orElse(d.loginFailuresPerHour());

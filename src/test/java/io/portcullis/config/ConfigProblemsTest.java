@@ -419,7 +419,7 @@ class ConfigProblemsTest {
                   listen: 8080
                 """, 1, 1);
 
-        assertThat(p.message()).startsWith("the top level is a list (expected: a mapping with the keys gateway, defaults, guard, forwards");
+        assertThat(p.message()).startsWith("the top level is a list (expected: a mapping with the keys gateway, defaults, guard, admin, forwards");
     }
 
     @Test

@@ -222,7 +222,8 @@ class GatewayIT {
         gateway = new ProcessBuilder(java(), "-jar", jar(), "run", "--data-dir", dataDir.toString())
                 .redirectErrorStream(true).redirectOutput(dir.resolve("gateway.log").toFile()).start();
         Path sample = dataDir.resolve("portcullis.sample.yaml");
-        await().atMost(Duration.ofSeconds(20)).until(() -> Files.exists(sample) && Files.size(sample) > 100);
+        // The sample is written once the whole gateway, admin listener included, is up.
+        await().atMost(Duration.ofSeconds(60)).until(() -> Files.exists(sample) && Files.size(sample) > 100);
         assertThat(status().path("forwards").size()).isZero();
         assertThat(cli("validate", "-c", sample.toString()).code).isZero();
         assertThat(log()).contains("running on built-in defaults");
@@ -233,7 +234,7 @@ class GatewayIT {
         Echo a = keep(new Echo("a"));
         int port = freePort();
         String data = dataDir.toString();
-        // No gateway yet: the command edits the bans file.
+        // No gateway yet: the command edits the bans in the store (portcullis.db) itself.
         Cli add = cli("bans", "add", "127.0.0.5", "--for", "2h", "--reason", "test scanner", "--data-dir", data);
         assertThat(add.code).as(add.err).isZero();
         assertThat(add.out).contains("banned 127.0.0.5 until");
@@ -260,6 +261,102 @@ class GatewayIT {
         JsonNode bans = new ObjectMapper().readTree(cli("bans", "list", "--json", "--data-dir", data).out);
         assertThat(bans).extracting(b -> b.path("network").asText()).containsExactly("127.0.0.6");
         assertThat(reachesFrom("127.0.0.6", port)).as("still banned after the restart").isFalse();
+        assertThat(dataDir.resolve("bans.json")).doesNotExist();
+
+        // The gateway runs but its socket is gone: the store is held, and the command says so in words.
+        Files.delete(dataDir.resolve("control.sock"));
+        Cli held = cli("bans", "add", "127.0.0.8", "--data-dir", data);
+        assertThat(held.code).isEqualTo(1);
+        assertThat(held.err).contains("a running gateway holds the store").doesNotContain("Exception", "\tat ");
+    }
+
+    @Test
+    void firstStartPrintsASetupLinkAndTheCertificateFingerprintTheApiThenShows() throws Exception {
+        int adminPort = freePort();
+        Files.writeString(config, "gateway:\n  watch-config: false\nadmin:\n  listen: 127.0.0.1:" + adminPort + "\nforwards: []\n");
+        startGateway();
+        await().atMost(Duration.ofSeconds(30)).until(() -> log().contains("#/setup?token="));
+        java.util.regex.Matcher link = java.util.regex.Pattern.compile("open (https://127\\.0\\.0\\.1:" + adminPort
+                + "/)#/setup\\?token=([A-Za-z0-9_-]+)").matcher(log());
+        assertThat(link.find()).as(log()).isTrue();
+        java.util.regex.Matcher print = java.util.regex.Pattern.compile("certificate SHA-256 ([0-9A-F:]{95})").matcher(log());
+        assertThat(print.find()).as(log()).isTrue();
+        String fingerprint = print.group(1);
+        javax.net.ssl.SSLContext pinned = javax.net.ssl.SSLContext.getInstance("TLS");
+        pinned.init(null, new javax.net.ssl.TrustManager[] {new javax.net.ssl.X509TrustManager() {
+            @Override
+            public void checkClientTrusted(java.security.cert.X509Certificate[] chain, String authType) {
+                throw new UnsupportedOperationException();
+            }
+
+            @Override
+            public void checkServerTrusted(java.security.cert.X509Certificate[] chain, String authType)
+                    throws java.security.cert.CertificateException {
+                try {
+                    byte[] d = java.security.MessageDigest.getInstance("SHA-256").digest(chain[0].getEncoded());
+                    String seen = java.util.HexFormat.ofDelimiter(":").withUpperCase().formatHex(d);
+                    if (!seen.equals(fingerprint)) {
+                        throw new java.security.cert.CertificateException("fingerprint " + seen + " is not the printed " + fingerprint);
+                    }
+                } catch (java.security.NoSuchAlgorithmException e) {
+                    throw new java.security.cert.CertificateException(e);
+                }
+            }
+
+            @Override
+            public java.security.cert.X509Certificate[] getAcceptedIssuers() {
+                return new java.security.cert.X509Certificate[0];
+            }
+        }}, null);
+        java.net.http.HttpClient http = java.net.http.HttpClient.newBuilder().sslContext(pinned).build();
+        java.util.function.BiFunction<String, String, java.net.http.HttpResponse<String>> post = (path, body) -> {
+            try {
+                return http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(link.group(1) + path.substring(1)))
+                        .header("Content-Type", "application/json").POST(java.net.http.HttpRequest.BodyPublishers.ofString(body)).build(),
+                        java.net.http.HttpResponse.BodyHandlers.ofString());
+            } catch (IOException | InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        };
+        var setup = post.apply("/api/v1/setup", "{\"token\":\"" + link.group(2) + "\",\"user\":\"root-admin\",\"password\":\"quiet harbor lantern 1987 mosaic\"}");
+        assertThat(setup.statusCode()).as(setup.body()).isEqualTo(201);
+        var login = post.apply("/api/v1/login", "{\"user\":\"root-admin\",\"password\":\"quiet harbor lantern 1987 mosaic\"}");
+        assertThat(login.statusCode()).as(login.body()).isEqualTo(200);
+        assertThat(status().path("admin").path("fingerprint").asText()).isEqualTo(fingerprint);
+
+        // A forward made through the API is acknowledged, then the gateway is killed (SIGKILL): it is still there.
+        Echo a = keep(new Echo("a"));
+        int port = freePort();
+        String csrf = new ObjectMapper().readTree(login.body()).path("csrf").asText();
+        String cookie = login.headers().allValues("Set-Cookie").stream().filter(c -> c.startsWith("__Host-portcullis-session="))
+                .map(c -> c.substring(0, c.indexOf(';'))).findFirst().orElseThrow();
+        var made = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(link.group(1) + "api/v1/forwards"))
+                .header("Content-Type", "application/json").header("Cookie", cookie).header("X-CSRF-Token", csrf)
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"name\":\"made-live\",\"listen\":\"127.0.0.1:" + port
+                        + "\",\"targets\":[\"127.0.0.1:" + a.port() + "\"]}")).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(made.statusCode()).as(made.body()).isEqualTo(201);
+        assertThat(reachesFrom("127.0.0.1", port)).isTrue();
+        gateway.destroyForcibly();
+        assertThat(gateway.waitFor(20, TimeUnit.SECONDS)).isTrue();
+        assertThat(canConnect(port)).isFalse();
+        startGateway();
+        await().atMost(Duration.ofSeconds(20)).until(() -> reachesFrom("127.0.0.1", port));
+
+        // The same certificate after a restart, and no new setup link once an admin exists.
+        gateway.destroy();
+        assertThat(gateway.waitFor(20, TimeUnit.SECONDS)).isTrue();
+        Files.delete(dir.resolve("gateway.log"));
+        startGateway();
+        assertThat(status().path("admin").path("fingerprint").asText()).isEqualTo(fingerprint);
+        assertThat(log()).doesNotContain("#/setup?token=");
+    }
+
+    @Test
+    void aBadAdminBlockIsRefusedWithItsPlace() throws Exception {
+        Files.writeString(config, "admin:\n  listen: 127.0.0.1:9000-9001\n  session-idle: 10s\n  lisen: x\n");
+        Cli c = cli("validate", "-c", config.toString());
+        assertThat(c.code).isEqualTo(1);
+        assertThat(c.err).contains(":2:", "is a range").contains(":4:", "lisen").doesNotContain("Exception");
     }
 
     private static boolean reachesFrom(String source, int port) {
@@ -294,7 +391,9 @@ class GatewayIT {
             (inGateway ? rest : forwards).append(line.isEmpty() ? "" : line + "\n");
         }
         Path tmp = dir.resolve(".portcullis.yaml.tmp");
-        Files.writeString(tmp, rest + forwards.toString());
+        // These tests are about forwarding; the admin listener has its own (and would wait for port 9443).
+        String admin = body.contains("admin:") ? "" : "admin:\n  enabled: false\n";
+        Files.writeString(tmp, rest + admin + forwards.toString());
         Files.move(tmp, config, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
 

@@ -142,6 +142,18 @@ public final class AdminServer implements AutoCloseable {
         return port;
     }
 
+    /** Every route the listener answers, as "METHOD /path", for the test that holds the OpenAPI document to it. */
+    public List<String> servedRoutes() {
+        List<String> out = new ArrayList<>();
+        for (var p : app.unsafe.internalRouter.allHttpHandlers()) {
+            String method = p.endpoint.method.name();
+            if (List.of("GET", "POST", "PUT", "PATCH", "DELETE").contains(method)) {
+                out.add(method + " " + p.endpoint.path);
+            }
+        }
+        return out;
+    }
+
     private static String rootMessage(Throwable e) {
         while (e.getCause() != null) {
             e = e.getCause();
