@@ -73,7 +73,7 @@ final class ForwardCommand implements Callable<Integer> {
         for (JsonNode f : forwards) {
             JsonNode s = f.path("spec");
             JsonNode c = f.path("status").path("counters");
-            t.row(f.path("name").asText(), f.path("source").asText(), state(f), Output.text(s, "protocol").replace("-", "tcp"),
+            t.row(f.path("name").asText(), f.path("source").asText(), state(f), s.path("protocol").asText("tcp"),
                     Output.text(s, "listen"), targets(s), c.path("openConnections").asLong() + c.path("openUdpSessions").asLong(),
                     c.path("totalConnections").asLong() + c.path("totalUdpSessions").asLong());
             problems.addAll(problems(f));

@@ -141,6 +141,12 @@ final class UserCommand implements Callable<Integer> {
             if (useApi) {
                 try (ApiClient client = api.tokenClient(local)) {
                     client.post("/api/v1/users", Map.of("name", name, "password", password, "role", r.json()));
+                } catch (Main.UserException e) {
+                    if (e.getMessage().startsWith("cannot connect")) {
+                        throw new Main.UserException(e.getMessage() + "\nWith no gateway running, add the user to the store "
+                                + "directly with --offline.");
+                    }
+                    throw e;
                 }
                 out.printf("added user %s (%s)%n", name, r.json());
             } else {

@@ -139,6 +139,25 @@ class ForwardCommandsTest {
     }
 
     @Test
+    void readsTheSpecFromStandardInputWithJsonDash() throws Exception {
+        int port = LiveGateway.freePort();
+        ForwardAddCommand add = new ForwardAddCommand();
+        add.stdin = new java.io.ByteArrayInputStream("""
+                {"name": "piped", "listen": "127.0.0.1:%d", "targets": ["127.0.0.1:%d"]}""".formatted(port, echo.getLocalPort())
+                .getBytes(StandardCharsets.UTF_8));
+        LiveGateway.Run r = LiveGateway.command(add, gw.withApi(gw.adminToken, "--json", "-"));
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(roundTrip(port)).isEqualTo("ping\n");
+        assertThat(gw.api("forward", "rm", "piped").code()).isZero();
+
+        ForwardAddCommand notObject = new ForwardAddCommand();
+        notObject.stdin = new java.io.ByteArrayInputStream("[1, 2]".getBytes(StandardCharsets.UTF_8));
+        LiveGateway.Run bad = LiveGateway.command(notObject, gw.withApi(gw.adminToken, "--json", "-"));
+        assertThat(bad.code()).isEqualTo(2);
+        assertThat(bad.err()).contains("--json: standard input must hold one JSON object");
+    }
+
+    @Test
     void aBadForwardGetsEachFieldsProblemAndExitOne() {
         LiveGateway.Run add = gw.api("forward", "add", "--name", "bad", "--listen", "127.0.0.1:70000",
                 "--target", "127.0.0.1:0", "--balance", "random", "--proxy-protocol", "v9");

@@ -133,9 +133,19 @@ final class LiveGateway implements AutoCloseable {
 
     /** Runs the CLI as a user would type it. */
     static Run cli(String... args) {
+        return run(Main.commandLine(), args);
+    }
+
+    /** Runs one command object (whose standard input a test may have set), with the CLI's error handling. */
+    static Run command(Object command, String... args) {
+        CommandLine cl = new CommandLine(command);
+        cl.setExecutionExceptionHandler(new Main.Errors());
+        return run(cl, args);
+    }
+
+    private static Run run(CommandLine cl, String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        CommandLine cl = Main.commandLine();
         cl.setOut(new PrintWriter(out, true));
         cl.setErr(new PrintWriter(err, true));
         int code = cl.execute(args);
@@ -144,9 +154,14 @@ final class LiveGateway implements AutoCloseable {
 
     /** Runs the CLI against this gateway's API with {@code token}: --url, --fingerprint and --token appended. */
     Run withToken(String token, String... args) {
+        return cli(withApi(token, args));
+    }
+
+    /** {@code args} with --url, --fingerprint and --token appended. */
+    String[] withApi(String token, String... args) {
         List<String> all = new ArrayList<>(List.of(args));
         all.addAll(List.of("--url", url, "--fingerprint", fingerprint, "--token", token));
-        return cli(all.toArray(String[]::new));
+        return all.toArray(String[]::new);
     }
 
     /** Runs the CLI against this gateway's API as the admin token. */
