@@ -118,7 +118,9 @@ final class ApiClient implements AutoCloseable {
     void login(String user, String password, java.util.function.Supplier<String> totp) {
         asUser = true;
         JsonNode answer = send("POST", "/api/v1/login", java.util.Map.of("user", user, "password", password), null).body();
+        csrf = answer.path("csrf").asText(null);
         if ("totp".equals(answer.path("state").asText())) {
+            // The half-open session's own CSRF token guards the second step, as it guards every later change.
             String code = totp.get().strip();
             String field = code.matches("\\d{6,8}") ? "code" : "recoveryCode";
             answer = send("POST", "/api/v1/login/totp", java.util.Map.of(field, code), null).body();

@@ -2,7 +2,11 @@ package io.portcullis.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import io.portcullis.admin.auth.Totp;
 import java.io.IOException;
+import java.time.Instant;
+import java.util.Map;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.regex.Matcher;
@@ -68,6 +72,56 @@ class AccountCommandsTest {
         LiveGateway.Run revoked = gw.withToken(readOnly, "token", "list");
         assertThat(revoked.code()).isEqualTo(1);
         assertThat(revoked.err()).contains("the token is unknown or revoked", "portcullis token add");
+    }
+
+    @Test
+    void logsInWithASecondFactorCodeOrARecoveryCodeToMakeAToken() throws Exception {
+        Path pw = dir.resolve("tina.pw");
+        Files.writeString(pw, "Hq4$wTz8-Nc3pLv!\n");
+        assertThat(gw.api("user", "add", "tina", "--role", "admin", "--password-file", pw.toString()).code()).isZero();
+        var http = LiveGateway.http(gw.fingerprint);
+        var session = LiveGateway.login(http, gw.url, "tina", "Hq4$wTz8-Nc3pLv!");
+        String secret = LiveGateway.call(http, gw.url, "POST", "/api/v1/account/totp", null, session, 200).path("secret").asText();
+        long step = Totp.step(Instant.now());
+        JsonNode confirmed = LiveGateway.call(http, gw.url, "POST", "/api/v1/account/totp/confirm",
+                Map.of("code", Totp.code(secret, step)), session, 200);
+
+        LiveGateway.Run noCode = gw.api("token", "add", "t0", "--user", "tina", "--password-file", pw.toString());
+        assertThat(noCode.code()).isEqualTo(2);
+        assertThat(noCode.err()).contains("second factor", "--totp-code");
+
+        LiveGateway.Run withCode = gw.api("token", "add", "t1", "--user", "tina", "--password-file", pw.toString(),
+                "--totp-code", Totp.code(secret, step + 1));
+        assertThat(withCode.code()).as(withCode.err()).isZero();
+        assertThat(withCode.out()).contains("made read token 't1'", "for tina");
+
+        LiveGateway.Run withRecovery = gw.api("token", "add", "t2", "--user", "tina", "--password-file", pw.toString(),
+                "--totp-code", confirmed.path("recoveryCodes").path(0).asText());
+        assertThat(withRecovery.code()).as(withRecovery.err()).isZero();
+
+        LiveGateway.Run reused = gw.api("token", "add", "t3", "--user", "tina", "--password-file", pw.toString(),
+                "--totp-code", confirmed.path("recoveryCodes").path(0).asText());
+        assertThat(reused.code()).isEqualTo(1);
+        assertThat(reused.err()).contains("recovery code");
+        assertThat(gw.api("user", "rm", "tina").code()).isZero();
+    }
+
+    @Test
+    void aWrongPasswordIsSaidPlainly() {
+        LiveGateway.Run r = LiveGateway.command(new TokenCommand.ListTokens(),
+                gw.withApi(gw.adminToken, "--user", LiveGateway.ADMIN, "--password-file", writeLine("wrong.pw", "not-the-password")));
+        assertThat(r.code()).isEqualTo(1);
+        assertThat(r.err()).contains("portcullis: wrong user name or password");
+    }
+
+    private static String writeLine(String name, String line) {
+        try {
+            Path p = dir.resolve(name);
+            Files.writeString(p, line + "\n");
+            return p.toString();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     @Test
