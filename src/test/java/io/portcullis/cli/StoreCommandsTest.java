@@ -1,10 +1,13 @@
 package io.portcullis.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assumptions.assumeThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.portcullis.Gateway;
+import java.io.ByteArrayInputStream;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -49,6 +52,18 @@ class StoreCommandsTest {
         } finally {
             g.stop();
         }
+    }
+
+    @Test
+    void withNoApiConfiguredAddsOfflineReadingThePasswordFromStandardInput() throws Exception {
+        assumeThat(System.getenv("PORTCULLIS_URL")).as("no API configured in this environment").isNull();
+        assumeThat(System.getenv("PORTCULLIS_TOKEN")).isNull();
+        assumeThat(ClientSettings.defaultFile(System.getenv())).doesNotExist();
+        UserCommand.AddUser add = new UserCommand.AddUser();
+        add.stdin = new ByteArrayInputStream((LiveGateway.PASSWORD + "\n").getBytes(StandardCharsets.UTF_8));
+        LiveGateway.Run r = LiveGateway.command(add, "erin", "--data-dir", dir.resolve("data").toString());
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out()).contains("added user erin (viewer) to the store");
     }
 
     @Test
