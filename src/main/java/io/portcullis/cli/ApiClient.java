@@ -18,7 +18,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLException;
 
@@ -115,15 +117,15 @@ final class ApiClient implements AutoCloseable {
      *
      * @param totp asked for a TOTP or recovery code when the account has a second factor
      */
-    void login(String user, String password, java.util.function.Supplier<String> totp) {
+    void login(String user, String password, Supplier<String> totp) {
         asUser = true;
-        JsonNode answer = send("POST", "/api/v1/login", java.util.Map.of("user", user, "password", password), null).body();
+        JsonNode answer = send("POST", "/api/v1/login", Map.of("user", user, "password", password), null).body();
         csrf = answer.path("csrf").asText(null);
         if ("totp".equals(answer.path("state").asText())) {
             // The half-open session's own CSRF token guards the second step, as it guards every later change.
             String code = totp.get().strip();
             String field = code.matches("\\d{6,8}") ? "code" : "recoveryCode";
-            answer = send("POST", "/api/v1/login/totp", java.util.Map.of(field, code), null).body();
+            answer = send("POST", "/api/v1/login/totp", Map.of(field, code), null).body();
         }
         csrf = answer.path("csrf").asText(null);
     }
@@ -180,8 +182,8 @@ final class ApiClient implements AutoCloseable {
     }
 
     /**
-     * Keeps the session cookie from a login. The JDK's CookieManager would not send this cookie back to an IP
-     * address such as 127.0.0.1, and the only cookie this client needs is this one.
+     * Keeps the session cookie from a login. It is the only cookie this client needs, so it is kept by hand
+     * rather than through a CookieManager and its domain rules (the host is usually an IP address).
      */
     private void keepSession(String setCookie) {
         if (setCookie.startsWith(SESSION_COOKIE + "=")) {
