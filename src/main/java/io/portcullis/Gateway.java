@@ -121,6 +121,9 @@ public final class Gateway implements ControlActions {
                     ? TlsIdentity.fromPem(settings.tlsCertificate().get(), settings.tlsKey().orElseThrow())
                     : TlsIdentity.selfSigned(dataDir, certificateNames(settings));
             InstantSource clock = InstantSource.system();
+            // The password list and nbvcxz's dictionaries take seconds to load; the first setup or password
+            // change is the first to need them, so they load beside the listener rather than before it.
+            Thread.ofPlatform().daemon().name("password-policy-load").start(() -> PasswordPolicy.standard().warmUp());
             Accounts accounts = new Accounts(store, PasswordPolicy.standard(), PasswordHasher.standard(), clock, settings.requireTotp());
             GatewayAdmin backend = new GatewayAdmin(this);
             LoginThrottle throttle = new LoginThrottle(clock, settings.loginFailuresPerHour(), 10, 100_000, backend::loginOffence);
@@ -290,6 +293,11 @@ public final class Gateway implements ControlActions {
     @Override
     public Object status() {
         Map<String, Object> out = new LinkedHashMap<>();
+        if (engine == null || guard == null) {
+            out.put("ok", false);
+            out.put("error", "the gateway is starting; ask again in a moment");
+            return out;
+        }
         out.put("ok", true);
         out.put("pid", ProcessHandle.current().pid());
         out.put("startedAt", startedAt.toString());

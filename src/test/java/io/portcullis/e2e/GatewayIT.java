@@ -400,7 +400,7 @@ class GatewayIT {
     private void startGateway() throws Exception {
         gateway = new ProcessBuilder(java(), "-jar", jar(), "run", "-c", config.toString(), "--data-dir", dataDir.toString())
                 .redirectErrorStream(true).redirectOutput(dir.resolve("gateway.log").toFile()).start();
-        await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> status().path("ok").asBoolean());
+        await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() -> status().path("ok").asBoolean());
     }
 
     private JsonNode status() throws IOException {
