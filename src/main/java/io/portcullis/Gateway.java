@@ -73,6 +73,8 @@ public final class Gateway implements ControlActions {
     private volatile String adminError;
     private volatile String setupToken;
     private TlsIdentity tls;
+    /** Fixed at start: a reload may not move the state (the store, bans, the control socket) elsewhere. */
+    private Path dataDir;
 
     public Gateway(GatewayConfig config, BindFailureExplainer explainer) {
         this.config = config;
@@ -84,6 +86,7 @@ public final class Gateway implements ControlActions {
     /** Starts everything; returns what the first apply did. Bind failures do not stop the other forwards. */
     public ApplyResult start() throws IOException {
         Path dataDir = config.settings().dataDir();
+        this.dataDir = dataDir;
         prepareDataDir(dataDir);
         control = new ControlServer(config.settings().controlSocket(), this);
         control.start();
@@ -364,7 +367,6 @@ public final class Gateway implements ControlActions {
     @Override
     public synchronized Object restore(String file) {
         Map<String, Object> out = new LinkedHashMap<>();
-        Path dataDir = config.settings().dataDir();
         Path source = Path.of(file).toAbsolutePath();
         if (!Files.isRegularFile(source)) {
             return Map.of("ok", false, "error", "no such backup file: " + source);
