@@ -347,6 +347,8 @@ class GatewayIT {
         assertThat(gateway.waitFor(20, TimeUnit.SECONDS)).isTrue();
         Files.delete(dir.resolve("gateway.log"));
         startGateway();
+        // The data plane answers first; the admin listener follows.
+        await().atMost(Duration.ofSeconds(60)).until(() -> status().path("admin").hasNonNull("fingerprint"));
         assertThat(status().path("admin").path("fingerprint").asText()).isEqualTo(fingerprint);
         assertThat(log()).doesNotContain("#/setup?token=");
     }
