@@ -48,7 +48,7 @@ final class LoginRoutes {
         e.add(new Endpoint("POST", "/api/v1/logout", Access.PUBLIC, "End this session", null, null, 204, this::logout));
         e.add(new Endpoint("GET", "/api/v1/session", Access.ACCOUNT, "Who is logged in, and the CSRF token", null, "SessionView",
                 200, (ctx, c) -> sessionView(c.session(), c)));
-        e.add(new Endpoint("POST", "/api/v1/account/password", Access.ACCOUNT, "Change your password", "PasswordChange", null, 204,
+        e.add(new Endpoint("POST", "/api/v1/account/password", Access.ACCOUNT, "Change your password; other sessions end and this one is renewed", "PasswordChange", "Csrf", 200,
                 this::changePassword));
         e.add(new Endpoint("POST", "/api/v1/account/totp", Access.ACCOUNT, "Start TOTP enrolment", null, "TotpEnrollment", 200,
                 (ctx, c) -> {
@@ -197,7 +197,7 @@ final class LoginRoutes {
         Sessions.Created fresh = s.sessions().create(c.user(), c.source(), false);
         setSession(ctx, fresh);
         Audit.record(s.audit(), c.actor(), "password.change", c.user(), c.source(), true, "other sessions ended");
-        return null;
+        return Map.of("csrf", fresh.session().csrf());
     }
 
     private Object confirmTotp(Context ctx, Caller c) {

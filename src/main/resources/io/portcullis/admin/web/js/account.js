@@ -50,7 +50,9 @@ function passwordCard() {
     }
     submit.disabled = true;
     try {
-      await api.post('/account/password', { current: current.input.value, password: password.input.value });
+      const renewed = await api.post('/account/password', { current: current.input.value, password: password.input.value });
+      // The session was renewed: every later change needs its new CSRF token.
+      if (renewed && renewed.csrf) api.setCsrf(renewed.csrf);
       form.reset();
       toast('Password changed.');
     } catch (error) {
