@@ -57,6 +57,10 @@ class DashboardBrowserTest {
 
     @BeforeEach
     void start() throws Exception {
+        if (Boolean.getBoolean("portcullis.requirePeers") && !WebDriverClient.available()) {
+            // scripts/test installs them: missing here means the browser tests would silently not run.
+            throw new AssertionError("chromium and chromedriver are required (-Dportcullis.requirePeers=true) but not installed");
+        }
         assumeTrue(WebDriverClient.available(), "chromium and chromedriver are not installed (apt-get install chromium chromium-driver)");
         echo = new EchoServer();
         gateway = TestGateway.start(dir, echo.port());
