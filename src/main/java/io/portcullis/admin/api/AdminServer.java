@@ -99,6 +99,8 @@ public final class AdminServer implements AutoCloseable {
             for (Endpoint e : routes.endpoints()) {
                 register(cfg.routes, e);
             }
+            // An SSE handler has committed a 200 before it runs: who may listen is decided in front of it.
+            cfg.routes.before("/api/v1/events", ctx -> authorize(ctx, Endpoint.Access.READ));
             cfg.routes.sse("/api/v1/events", this::events);
             cfg.routes.get("/metrics", ctx -> {
                 authorize(ctx, Endpoint.Access.READ);
@@ -314,8 +316,6 @@ public final class AdminServer implements AutoCloseable {
     }
 
     private void events(SseClient client) {
-        Context ctx = client.ctx();
-        authorize(ctx, Endpoint.Access.READ);
         client.keepAlive();
         client.onClose(() -> listeners.remove(client));
         listeners.add(client);

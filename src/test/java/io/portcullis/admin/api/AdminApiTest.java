@@ -284,7 +284,8 @@ class AdminApiTest {
                 boolean isPublic = op.getValue().path("security").isArray() && op.getValue().path("security").isEmpty();
                 routes++;
                 if (concrete.equals("/api/v1/events")) {
-                    continue; // a stream; its 401 is checked below with a short request
+                    assertThat(anonymous.get(concrete).status()).isEqualTo(401);
+                    continue; // with credentials it is a stream that does not end; the dashboard's test reads it
                 }
                 ApiClient.Answer a = anonymous.send(method, concrete, method.equals("GET") ? null : Map.of(), Map.of());
                 if (isPublic) {
