@@ -41,6 +41,14 @@ final class ForwardRuntime {
     /** One bound socket address (several channels when SO_REUSEPORT spreads it over the event loops). */
     record Listening(Protocol protocol, InetSocketAddress address, List<Channel> channels, String error) {}
 
+    /** Where a listener really is: for port 0, the port the system chose. */
+    private static InetSocketAddress bound(Listening l) {
+        if (l.address().getPort() == 0 && !l.channels().isEmpty() && l.channels().get(0).localAddress() instanceof InetSocketAddress a) {
+            return a;
+        }
+        return l.address();
+    }
+
     final ForwardStats stats;
     private final ForwardEngine engine;
     private final String name;
@@ -240,7 +248,7 @@ final class ForwardRuntime {
     ForwardStatus status() {
         Forward f = rules.forward();
         List<ForwardStatus.Listener> ls = listeners.stream()
-                .map(l -> new ForwardStatus.Listener(l.protocol().label(), Addresses.format(l.address()), l.error()))
+                .map(l -> new ForwardStatus.Listener(l.protocol().label(), Addresses.format(bound(l)), l.error()))
                 .toList();
         long failed = ls.stream().filter(l -> l.error() != null).count();
         String state = failed == 0 ? "listening" : failed == ls.size() ? "failed" : "partial";
