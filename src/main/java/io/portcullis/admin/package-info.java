@@ -1,8 +1,11 @@
 /**
- * The admin plane. Today: the local control socket that the CLI's {@code status} and {@code reload} use.
- * The REST API, accounts and dashboard will live here too; the cryptographic pieces of accounts (password
- * policy, Argon2id hashes, TOTP, recovery codes) are in {@link io.portcullis.admin.auth}.
+ * The admin plane: how people and programs run a gateway. The local control socket (this package) serves
+ * the CLI on the same host ({@code status}, {@code reload}, {@code bans}, {@code backup}, {@code restore});
+ * {@link io.portcullis.admin.api} is the HTTPS REST API and the web dashboard's server;
+ * {@link io.portcullis.admin.auth} holds accounts, passwords, second factors, sessions, tokens and the
+ * audit log, all kept in the {@link io.portcullis.store.Store}.
  *
- * <p>Starting points: {@link io.portcullis.admin.ControlServer}, {@link io.portcullis.admin.ControlClient}.
+ * <p>Starting points: {@link io.portcullis.admin.ControlServer}, {@link io.portcullis.admin.api.AdminServer},
+ * {@link io.portcullis.admin.auth.Accounts}.
  */
 package io.portcullis.admin;

@@ -5,7 +5,6 @@ import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
 import io.javalin.http.staticfiles.Location;
 import io.javalin.http.sse.SseClient;
-import io.portcullis.admin.auth.Role;
 import io.portcullis.admin.auth.Scope;
 import io.portcullis.admin.auth.Session;
 import io.portcullis.admin.auth.Token;
@@ -13,11 +12,9 @@ import io.portcullis.admin.auth.User;
 import io.portcullis.config.AdminSettings;
 import java.io.IOException;
 import java.net.InetAddress;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -422,17 +419,5 @@ public final class AdminServer implements AutoCloseable {
         if (app != null) {
             app.stop();
         }
-    }
-
-    static String lower(String s) {
-        return s.toLowerCase(Locale.ROOT);
-    }
-
-    static Duration seconds(long s) {
-        return Duration.ofSeconds(s);
-    }
-
-    static Role role(String text) {
-        return Role.of(text);
     }
 }
