@@ -111,6 +111,11 @@ final class ApiClient implements AutoCloseable {
         send("DELETE", path, null, ifMatch);
     }
 
+    /** A DELETE whose answer carries a body (lifting bans answers what was lifted). */
+    JsonNode deleteWithBody(String path) {
+        return send("DELETE", path, null, null).body();
+    }
+
     /**
      * Logs in as {@code user} for the routes an API token may not use (making a token is an account's own act).
      * The session cookie and its CSRF token are kept for the following requests.

@@ -51,12 +51,44 @@ final class BansCommand implements Callable<Integer> {
     @Mixin
     ConfigOption config;
 
+    @Mixin
+    ApiOptions api;
+
     @Spec
     CommandSpec spec;
 
     @Override
     public Integer call() {
-        return new ListBans().run(config, spec, false);
+        ListBans list = new ListBans();
+        list.api = api;
+        return list.run(config, spec, false);
+    }
+
+    /**
+     * Sends one bans request: through the admin API when an address or token is configured (a gateway on
+     * another host, or a user without access to the control socket), else to the local gateway's control
+     * socket, or onto the store when no gateway runs.
+     */
+    static JsonNode request(ConfigOption config, ApiOptions api, String action, Map<String, String> args) {
+        if (api != null && api.configured()) {
+            return throughApi(config, api, action, args);
+        }
+        return request(config, action, args);
+    }
+
+    private static JsonNode throughApi(ConfigOption config, ApiOptions api, String action, Map<String, String> args) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("ok", true);
+        try (ApiClient client = api.tokenClient(config)) {
+            switch (action) {
+                case "add" -> out.put("ban", client.post("/api/v1/bans", Map.of("network", args.get("network"),
+                        "duration", args.get("duration"), "reason", args.get("reason"))));
+                case "lift" -> out.put("lifted", client.deleteWithBody("/api/v1/bans?network=" + ApiClient.segment(args.get("network")))
+                        .path("lifted"));
+                default -> out.put("bans", client.get("/api/v1/bans"));
+            }
+        }
+        return JSON.valueToTree(out);
     }
 
     /** Sends one bans request to the gateway, or does it on the store when no gateway runs. */
@@ -148,6 +180,9 @@ final class BansCommand implements Callable<Integer> {
         @Mixin
         ConfigOption config;
 
+        @Mixin
+        ApiOptions api;
+
         @Option(names = "--json", description = "Print the bans as JSON.")
         boolean json;
 
@@ -160,7 +195,7 @@ final class BansCommand implements Callable<Integer> {
         }
 
         int run(ConfigOption config, CommandSpec spec, boolean asJson) {
-            JsonNode reply = request(config, "list", Map.of());
+            JsonNode reply = request(config, api, "list", Map.of());
             PrintWriter out = spec.commandLine().getOut();
             if (asJson) {
                 out.println(reply.path("bans").toPrettyString());
@@ -206,6 +241,9 @@ final class BansCommand implements Callable<Integer> {
         @Mixin
         ConfigOption config;
 
+        @Mixin
+        ApiOptions api;
+
         @Parameters(paramLabel = "NETWORK", description = "An address (203.0.113.7, 2001:db8::7) or network (198.51.100.0/24).")
         String network;
 
@@ -222,7 +260,7 @@ final class BansCommand implements Callable<Integer> {
         public Integer call() {
             network(network);
             length(duration);
-            JsonNode b = request(config, "add", Map.of("network", network, "duration", duration, "reason", reason)).path("ban");
+            JsonNode b = request(config, api, "add", Map.of("network", network, "duration", duration, "reason", reason)).path("ban");
             spec.commandLine().getOut().printf("banned %s until %s%n", b.path("network").asText(), b.path("until").asText());
             spec.commandLine().getOut().flush();
             return 0;
@@ -234,6 +272,9 @@ final class BansCommand implements Callable<Integer> {
         @Mixin
         ConfigOption config;
 
+        @Mixin
+        ApiOptions api;
+
         @Parameters(paramLabel = "NETWORK", description = "The banned address or network, as 'bans' lists it.")
         String network;
 
@@ -243,7 +284,7 @@ final class BansCommand implements Callable<Integer> {
         @Override
         public Integer call() {
             network(network);
-            JsonNode lifted = request(config, "lift", Map.of("network", network)).path("lifted");
+            JsonNode lifted = request(config, api, "lift", Map.of("network", network)).path("lifted");
             PrintWriter out = spec.commandLine().getOut();
             if (lifted.isEmpty()) {
                 out.println("no ban on " + network + " (see 'portcullis bans')");

@@ -69,6 +69,22 @@ class ForwardCommandsTest {
         }
     }
 
+    @org.junit.jupiter.api.Test
+    void bansGoThroughTheApiWhenAnAddressAndTokenAreGiven() {
+        LiveGateway.Run add = gw.api("bans", "add", "203.0.113.9", "--for", "10m", "--reason", "cli over the api");
+        org.assertj.core.api.Assertions.assertThat(add.code()).as(add.err()).isZero();
+        org.assertj.core.api.Assertions.assertThat(add.out()).contains("banned 203.0.113.9 until");
+        LiveGateway.Run list = gw.api("bans", "list");
+        org.assertj.core.api.Assertions.assertThat(list.out()).contains("203.0.113.9", "cli over the api");
+        LiveGateway.Run json = gw.api("bans", "list", "--json");
+        org.assertj.core.api.Assertions.assertThat(json.out()).contains("\"network\" : \"203.0.113.9\"");
+        LiveGateway.Run lift = gw.api("bans", "lift", "203.0.113.9");
+        org.assertj.core.api.Assertions.assertThat(lift.out()).contains("lifted the ban on 203.0.113.9");
+        LiveGateway.Run bad = gw.api("bans", "add", "203.0.113.0/33");
+        org.assertj.core.api.Assertions.assertThat(bad.code()).isNotZero();
+        org.assertj.core.api.Assertions.assertThat(bad.err()).contains("/33").doesNotContain("Exception");
+    }
+
     /** Sends a line through the forward on {@code port} and returns what came back. */
     private static String roundTrip(int port) throws IOException {
         try (Socket s = new Socket()) {
