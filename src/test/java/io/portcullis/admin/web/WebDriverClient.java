@@ -169,6 +169,19 @@ final class WebDriverClient implements AutoCloseable {
         return out;
     }
 
+    /** The first element matching {@code css} whose text contains {@code text}. */
+    Optional<Element> findWithText(String css, String text) {
+        JsonNode found = script("return [...document.querySelectorAll(arguments[0])]"
+                + ".find((e) => e.textContent.includes(arguments[1])) || null;", css, text);
+        return found == null || found.isNull() ? Optional.empty() : Optional.of(new Element(found.path(ELEMENT).asText()));
+    }
+
+    /** Waits (bounded) for a displayed element matching {@code css} whose text contains {@code text}. */
+    Element awaitWithText(String css, String text) {
+        return until("a visible " + css + " with '" + text + "'", Duration.ofSeconds(15),
+                () -> findWithText(css, text).filter(Element::displayed).orElse(null));
+    }
+
     /** Waits (bounded) for a displayed element matching {@code css}. */
     Element await(String css, Duration timeout) {
         return until("a visible " + css, timeout, () -> find(css).filter(Element::displayed).orElse(null));

@@ -6,6 +6,7 @@ import { renderSetup } from './setup.js';
 import { renderLogin } from './login.js';
 import { renderOverview } from './overview.js';
 import { renderForwards, renderForwardEditor } from './forwards.js';
+import { renderConnections } from './connections.js';
 import { renderBans } from './bans.js';
 import { renderPorts } from './ports.js';
 import { renderAudit } from './audit.js';
@@ -19,6 +20,7 @@ const routes = [
   { path: '/forwards', render: renderForwards, title: 'Forwards', nav: '/forwards' },
   { path: '/forwards/new', render: renderForwardEditor, title: 'New forward', nav: '/forwards' },
   { path: '/forwards/:name', render: renderForwardEditor, title: 'Forward', nav: '/forwards' },
+  { path: '/connections', render: renderConnections, title: 'Connections', nav: '/connections' },
   { path: '/bans', render: renderBans, title: 'Bans', nav: '/bans' },
   { path: '/ports', render: renderPorts, title: 'Ports', nav: '/ports' },
   { path: '/audit', render: renderAudit, title: 'Audit log', nav: '/audit' },
