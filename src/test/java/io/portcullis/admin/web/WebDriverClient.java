@@ -169,6 +169,11 @@ final class WebDriverClient implements AutoCloseable {
         return out;
     }
 
+    /** An element a script answered (its WebDriver reference). */
+    Element element(JsonNode reference) {
+        return new Element(reference.path(ELEMENT).asText());
+    }
+
     /** The first element matching {@code css} whose text contains {@code text}. */
     Optional<Element> findWithText(String css, String text) {
         JsonNode found = script("return [...document.querySelectorAll(arguments[0])]"
