@@ -211,7 +211,7 @@ final class WebDriverClient implements AutoCloseable {
             }
             if (Instant.now().isAfter(deadline)) {
                 throw new AssertionError("waited " + timeout.toSeconds() + " s for " + what + " at " + currentUrl()
-                        + (last == null ? "" : " (last error: " + last.getMessage() + ")"));
+                        + (last == null ? "" : " (last error: " + last.getMessage() + ")") + "; the page said: " + pageText());
             }
             try {
                 Thread.sleep(100);
@@ -219,6 +219,17 @@ final class WebDriverClient implements AutoCloseable {
                 Thread.currentThread().interrupt();
                 throw new AssertionError("interrupted while waiting for " + what);
             }
+        }
+    }
+
+    /** What the page shows (main and the toasts), shortened, for failure messages. */
+    private String pageText() {
+        try {
+            String text = script("return [...document.querySelectorAll('main, #toasts')].map((e) => e.innerText).join(' | ')").asText();
+            text = text.replaceAll("\\s+", " ").strip();
+            return text.length() > 600 ? text.substring(0, 600) + "…" : text;
+        } catch (RuntimeException e) {
+            return "(unreadable: " + e.getMessage() + ")";
         }
     }
 

@@ -176,7 +176,17 @@ document.getElementById('logout').addEventListener('click', async () => {
   try {
     await api.post('/logout');
   } catch (error) {
-    if (error.status !== 401) toast(error.message, 'bad');
+    if (error.status === 403 && error.code === 'csrf') {
+      // The session was renewed elsewhere (another tab changed the password): ask for its token, try once more.
+      try {
+        api.setCsrf((await api.get('/session')).csrf);
+        await api.post('/logout');
+      } catch (again) {
+        if (again.status !== 401) toast(again.message, 'bad');
+      }
+    } else if (error.status !== 401) {
+      toast(error.message, 'bad');
+    }
   }
   setSession(null);
   go('#/login');
