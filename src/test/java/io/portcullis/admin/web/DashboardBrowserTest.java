@@ -168,8 +168,8 @@ class DashboardBrowserTest {
             web.until("echo's bytes in", WAIT, () -> counter("echo", "bytesIn").endsWith("KiB"));
             web.until("three open connections", WAIT, () -> counter("echo", "open").equals("3"));
             web.until("the live label", WAIT, () -> web.await("#live").text().contains("Live"));
-            for (int i = 0; i < 4; i++) {
-                roundTrip(first, 256 * 1024);
+            for (int kib : new int[] {160, 420, 260, 560, 200, 340}) {
+                roundTrip(first, kib * 1024);
                 Thread.sleep(900);
             }
             web.screenshot(SHOTS.resolve("overview.png"));

@@ -5,7 +5,8 @@ import uPlot from '/webjars/uplot/1.6.30/dist/uPlot.esm.js';
 import { rate } from './format.js';
 
 const POINTS = 180;
-const FIRST_POINTS = 60;
+// A new chart spans half a minute and widens as samples come, up to POINTS seconds.
+const FIRST_POINTS = 30;
 
 // Round steps for a bytes axis: powers of two of B, KiB, MiB and GiB (512 KiB, 1 MiB, 1.5 MiB...).
 const BYTE_STEPS = [];
