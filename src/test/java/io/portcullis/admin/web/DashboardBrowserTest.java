@@ -118,7 +118,7 @@ class DashboardBrowserTest {
         String secret = web.await("#totp-secret").text().replace(" ", "");
         assertThat(secret).matches("[A-Z2-7]{16,}");
         web.await("#totp-qr canvas");
-        web.screenshot(SHOTS.resolve("account-totp.png"));
+        shot(SHOTS.resolve("account-totp.png"));
         web.await("#totp-code").fill(nextCode(secret));
         web.await("#totp-confirm button[type=submit]").click();
         web.await("#recovery-codes");
@@ -172,7 +172,7 @@ class DashboardBrowserTest {
                 roundTrip(first, kib * 1024);
                 Thread.sleep(900);
             }
-            web.screenshot(SHOTS.resolve("overview.png"));
+            shot(SHOTS.resolve("overview.png"));
             assertNoConsoleErrors("the overview");
 
             // The open count links to the forward's connections: the three held open, each by its client port.
@@ -185,7 +185,7 @@ class DashboardBrowserTest {
                 web.await(connectionRow(s));
             }
             web.until("the live label", WAIT, () -> web.await("#live").text().contains("Live"));
-            web.screenshot(SHOTS.resolve("connections.png"));
+            shot(SHOTS.resolve("connections.png"));
 
             // Close the first from the page: the test's socket really ends, the others go on.
             web.await(connectionRow(first) + " button[data-close]").click();
@@ -215,7 +215,7 @@ class DashboardBrowserTest {
         web.open(base + "#/forwards/echo?again=1");
         web.await("input[name=listen]");
         web.script("window.scrollTo(0, 0)");
-        web.screenshot(SHOTS.resolve("forward-editor.png"));
+        shot(SHOTS.resolve("forward-editor.png"));
         assertNoConsoleErrors("the stale edit");
 
         // Bans: add one, see it listed, lift it.
@@ -224,7 +224,7 @@ class DashboardBrowserTest {
         web.await("input[name=reason]").fill("port scan from the test");
         web.await("form button[type=submit]").click();
         web.until("the new ban in the list", WAIT, () -> web.find("table.table").map(t -> t.text().contains("203.0.113.7")).orElse(false));
-        web.screenshot(SHOTS.resolve("bans.png"));
+        shot(SHOTS.resolve("bans.png"));
         web.awaitWithText("tbody tr", "203.0.113.7");
         clickInRow("203.0.113.7", "Lift");
         confirm("Lift the ban on 203.0.113.7?");
@@ -234,7 +234,7 @@ class DashboardBrowserTest {
         // Ports, filtered to the forward's port.
         web.await("a[href='#/ports']").click();
         web.await("input[name=q]");
-        web.screenshot(SHOTS.resolve("ports.png"));
+        shot(SHOTS.resolve("ports.png"));
         web.await("input[name=q]").fill(Integer.toString(listenPort));
         web.until("the filter applied", WAIT, () -> web.await("#ports-count").text().contains(" of "));
         assertNoConsoleErrors("the ports page");
@@ -244,7 +244,7 @@ class DashboardBrowserTest {
         web.until("the audit entries", WAIT, () -> web.find("table.table").map(t -> t.text().contains("forward.create")).orElse(false));
         web.until("the closed connection in the audit log", WAIT,
                 () -> web.find("table.table").map(t -> t.text().contains("connection.close")).orElse(false));
-        web.screenshot(SHOTS.resolve("audit.png"));
+        shot(SHOTS.resolve("audit.png"));
         assertNoConsoleErrors("the audit page");
 
         // Users: an admin sees the page, adds a viewer and deletes it again.
@@ -298,15 +298,26 @@ class DashboardBrowserTest {
         web.until("one recovery code used", WAIT, () -> web.await("#totp").text().contains("9 of 10 recovery codes left"));
         assertNoConsoleErrors("the new password and the recovery code");
 
-        // A phone.
+        // A phone: the overview with some traffic, and a connection as a card.
         web.viewport(390, 844, 2, true);
         web.await("a[href='#/']").click();
         awaitHeading("Overview");
         web.until("echo's counters", WAIT, () -> !counter("echo", "total").isEmpty());
-        web.script("window.scrollTo(0, 0)");
-        Thread.sleep(1500);
-        web.screenshot(SHOTS.resolve("overview-phone.png"));
-        assertNoConsoleErrors("the overview on a phone");
+        web.until("the live label", WAIT, () -> web.await("#live").text().contains("Live"));
+        try (Socket phone = connect(listenPort)) {
+            for (int kib : new int[] {300, 520, 380}) {
+                roundTrip(phone, kib * 1024);
+                Thread.sleep(800);
+            }
+            web.script("window.scrollTo(0, 0)");
+            shot(SHOTS.resolve("overview-phone.png"));
+            assertNoConsoleErrors("the overview on a phone");
+            web.await("a[href='#/connections']").click();
+            awaitHeading("Connections");
+            web.await(connectionRow(phone) + " button[data-close]");
+            shot(Path.of("target", "connections-phone.png"));
+        }
+        assertNoConsoleErrors("the connections page on a phone");
 
         // Disable the forward (its port stops listening), then delete it.
         web.viewport(1280, 800, 1, false);
@@ -322,6 +333,12 @@ class DashboardBrowserTest {
         awaitHeading("Overview");
         assertThat(web.find("[data-forward='echo']")).isEmpty();
         assertNoConsoleErrors("disabling and deleting a forward");
+    }
+
+    /** A screenshot of the page without the toasts that earlier steps left in the corner. */
+    private void shot(Path file) throws IOException {
+        web.script("document.getElementById('toasts').replaceChildren()");
+        web.screenshot(file);
     }
 
     /** Fails on any console error since the last check that no step provoked on purpose. */
