@@ -118,8 +118,13 @@ async function route() {
 
   document.title = `${r.title} · Portcullis`;
   for (const link of document.querySelectorAll('[data-nav]')) {
-    if (link.dataset.nav === r.nav) link.setAttribute('aria-current', 'page');
-    else link.removeAttribute('aria-current');
+    if (link.dataset.nav === r.nav) {
+      link.setAttribute('aria-current', 'page');
+      // On a phone the nav scrolls sideways: keep the current page's item in sight.
+      if (link.offsetParent && link.parentElement.scrollWidth > link.parentElement.clientWidth) link.scrollIntoView({ block: 'nearest', inline: 'nearest' });
+    } else {
+      link.removeAttribute('aria-current');
+    }
   }
   if (r.admin && state.session.role !== 'admin') {
     mount(main, h('div', { class: 'page-head' }, h('h1', {}, r.title)),
