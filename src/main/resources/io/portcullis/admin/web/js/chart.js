@@ -60,7 +60,8 @@ export class TrafficChart {
       series: [
         {},
         { label: 'In', stroke: cssVar('--chart-in'), width: 2, fill: `${cssVar('--chart-in')}22`, points: { show: false } },
-        { label: 'Out', stroke: cssVar('--chart-out'), width: 2, fill: `${cssVar('--chart-out')}22`, points: { show: false } },
+        // Dashed, so that In shows through where both are the same (an echo, a mirror).
+        { label: 'Out', stroke: cssVar('--chart-out'), width: 2, dash: [7, 5], fill: `${cssVar('--chart-out')}22`, points: { show: false } },
       ],
     };
   }
