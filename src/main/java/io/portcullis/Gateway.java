@@ -59,7 +59,8 @@ public final class Gateway implements ControlActions {
     private volatile GatewayConfig config;
     private ForwardEngine engine;
     private ControlServer control;
-    private Guard guard;
+    private volatile Guard guard;
+    private GuardAdmission admission;
     private ConfigWatcher watcher;
     private volatile String lastReloadError;
     /** The config as the file (or the built-in defaults) has it, without the API's forwards. */
@@ -96,8 +97,9 @@ public final class Gateway implements ControlActions {
             // The file was checked before start, so this is the file changing under us; run it as read.
             log.error("cannot join the API's forwards to the config, running the file's alone:\n{}", e.getMessage());
         }
-        guard = new Guard(config, dataDir);
-        engine = new ForwardEngine(config.settings(), explainer, new GuardAdmission(guard));
+        guard = new Guard(config, dataDir, store);
+        admission = new GuardAdmission(guard);
+        engine = new ForwardEngine(config.settings(), explainer, admission);
         guard.start();
         ApplyResult result = engine.apply(config);
         log.info("gateway started: {} forward(s), {}", config.forwards().size(), result.summary());
@@ -106,7 +108,7 @@ public final class Gateway implements ControlActions {
             watcher.start();
         }
         Signals.onHangup(() -> reload("SIGHUP"));
-        metrics = new GatewayMetrics(engine::status, guard::status);
+        metrics = new GatewayMetrics(engine::status, () -> guard.status());
         if (config.admin().enabled()) {
             startAdmin(config.admin(), dataDir);
         }
@@ -364,6 +366,8 @@ public final class Gateway implements ControlActions {
             admin.close();
             admin = null;
         }
+        // The guard writes its bans behind: it flushes into the old store and lets go of it.
+        guard.close();
         store.close();
         String error = null;
         try {
@@ -373,6 +377,14 @@ public final class Gateway implements ControlActions {
         }
         store = SqliteStore.open(dataDir);
         apiForwards = new ApiForwards(store);
+        try {
+            Guard next = new Guard(config, dataDir, store);
+            next.start();
+            guard = next;
+            admission.replace(next);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException("the guard cannot start on the restored store: " + e.getMessage(), e);
+        }
         applyApiForwards(error == null ? "restore from " + source : "store reopened after a refused restore");
         if (config.admin().enabled()) {
             startAdmin(config.admin(), dataDir);

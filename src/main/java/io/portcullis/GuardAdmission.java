@@ -9,10 +9,15 @@ import java.net.InetSocketAddress;
 /** Lets the forwarding engine ask the guard, without either knowing the other's types. */
 final class GuardAdmission implements Admission {
 
-    private final Guard guard;
+    private volatile Guard guard;
 
     GuardAdmission(Guard guard) {
         this.guard = guard;
+    }
+
+    /** A new guard (after a restore of the store): new connections ask it; tickets already out go back to the old one. */
+    void replace(Guard next) {
+        this.guard = next;
     }
 
     @Override

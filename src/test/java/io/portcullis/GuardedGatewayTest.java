@@ -95,7 +95,7 @@ class GuardedGatewayTest {
 
     private void start(String yaml) throws Exception {
         Path file = dir.resolve("portcullis.yaml");
-        Files.writeString(file, "gateway:\n  data-dir: " + dir.resolve("data") + "\n  watch-config: false\n" + yaml);
+        Files.writeString(file, "gateway:\n  data-dir: " + dir.resolve("data") + "\n  watch-config: false\nadmin:\n  enabled: false\n" + yaml);
         gateway = new Gateway(ConfigLoader.load(file), BindFailureExplainer.PLAIN);
         gateway.start();
     }
@@ -289,12 +289,33 @@ class GuardedGatewayTest {
         JsonNode bans = json.valueToTree(gateway.bans("list", Map.of())).path("bans");
         assertThat(bans).hasSize(1);
         assertThat(bans.get(0).path("network").asText()).isEqualTo("127.0.0.3");
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() ->
+                assertThat(gateway.store().get("bans/active/127.0.0.3")).as("written behind to the store").isPresent());
         json.valueToTree(gateway.bans("lift", Map.of("network", "127.0.0.3")));
         assertThat(reaches("127.0.0.3", open)).as("lifted").isTrue();
+        assertThat(gateway.store().get("bans/active/127.0.0.3")).as("lifted in the store too").isEmpty();
 
         JsonNode bad = json.valueToTree(gateway.bans("add", Map.of("network", "127.0.0.0/33")));
         assertThat(bad.path("ok").asBoolean()).isFalse();
         assertThat(bad.path("error").asText()).contains("/33");
+    }
+
+    @Test
+    void refusesASourceThatAnotherWriterBansInTheStore() throws Exception {
+        int target = startBackend();
+        int port = freePort();
+        start("""
+                forwards:
+                  - name: web
+                    listen: 127.0.0.1:%d
+                    targets: [127.0.0.1:%d]
+                """.formatted(port, target));
+        assertThat(reaches("127.0.0.4", port)).isTrue();
+        java.time.Instant now = java.time.Instant.now();
+        gateway.store().put("bans/active/127.0.0.4", ("{\"network\":\"127.0.0.4\",\"reason\":\"node b\",\"since\":\"" + now
+                + "\",\"until\":\"" + now.plusSeconds(3600) + "\",\"count\":1,\"manual\":true}").getBytes());
+        await().atMost(Duration.ofSeconds(1)).until(() -> !reaches("127.0.0.4", port));
+        assertThat(reaches("127.0.0.2", port)).isTrue();
     }
 
     @Test

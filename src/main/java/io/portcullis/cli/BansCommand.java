@@ -5,8 +5,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.portcullis.admin.ControlClient;
 import io.portcullis.config.Durations;
 import io.portcullis.guard.Ban;
-import io.portcullis.guard.BanList;
+import io.portcullis.guard.BanStore;
 import io.portcullis.net.Cidr;
+import io.portcullis.store.SqliteStore;
+import io.portcullis.store.Store;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -26,7 +28,7 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code portcullis bans}: list, add and lift bans. Talks to the running gateway; when none runs, edits the
- * bans file in the data directory, which the gateway reads when it starts.
+ * bans in the store ({@code <data-dir>/portcullis.db}), which the gateway reads when it starts.
  */
 @Command(name = "bans", mixinStandardHelpOptions = true,
         header = "List, add and lift bans (addresses refused on every forward).",
@@ -34,7 +36,7 @@ import picocli.CommandLine.Spec;
             "Bans come from the guard (an address that is refused too often within the find time is banned, "
                     + "longer each time, as fail2ban does) or from this command. They apply to every forward, "
                     + "end by themselves, and survive a restart. With a running gateway the change applies at "
-                    + "once; with none, the bans file in the data directory is edited.",
+                    + "once; with none, the bans in the store (portcullis.db in the data directory) are edited.",
             ""
         },
         subcommands = {BansCommand.ListBans.class, BansCommand.AddBan.class, BansCommand.LiftBan.class},
@@ -43,6 +45,8 @@ import picocli.CommandLine.Spec;
             "  portcullis bans add 198.51.100.0/24 --for 2h", "  portcullis bans lift 203.0.113.7",
             "  portcullis bans list --json"})
 final class BansCommand implements Callable<Integer> {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     @Mixin
     ConfigOption config;
@@ -55,12 +59,13 @@ final class BansCommand implements Callable<Integer> {
         return new ListBans().run(config, spec, false);
     }
 
-    /** Sends one bans request to the gateway, or does it on the file when no gateway runs. */
+    /** Sends one bans request to the gateway, or does it on the store when no gateway runs. */
     static JsonNode request(ConfigOption config, String action, Map<String, String> args) {
         Path socket = config.controlSocket();
         Map<String, String> req = new LinkedHashMap<>(args);
         req.put("command", "bans");
         req.put("action", action);
+        String unreachable = "there is no control socket " + socket;
         if (Files.exists(socket)) {
             try {
                 JsonNode reply = ControlClient.send(socket, req);
@@ -72,38 +77,53 @@ final class BansCommand implements Callable<Integer> {
                 if (!String.valueOf(e.getMessage()).contains("not running")) {
                     throw new Main.UserException(e.getMessage());
                 }
+                unreachable = e.getMessage();
             }
         }
-        return offline(socket.getParent(), action, args);
+        return offline(socket.getParent(), socket, unreachable, action, args);
     }
 
-    private static JsonNode offline(Path dataDir, String action, Map<String, String> args) {
-        Path file = dataDir.resolve("bans.json");
-        ObjectMapper json = new ObjectMapper();
-        try {
-            BanList list = BanList.open(file);
-            Map<String, Object> out = new LinkedHashMap<>();
-            out.put("ok", true);
-            out.put("offline", true);
+    /**
+     * Does the request on the store in {@code dataDir} itself, as the gateway would. A gateway that holds the
+     * store while its control socket does not answer (still starting, or its socket removed) is reported in
+     * words: editing behind its back is impossible, and guessing would be wrong.
+     */
+    private static JsonNode offline(Path dataDir, Path socket, String unreachable, String action, Map<String, String> args) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("ok", true);
+        out.put("offline", true);
+        if (action.equals("list") && !Files.exists(dataDir.resolve(SqliteStore.FILE_NAME)) && !Files.exists(dataDir.resolve("bans.json"))) {
+            out.put("bans", List.of());
+            return JSON.valueToTree(out);
+        }
+        Path db = dataDir.resolve(SqliteStore.FILE_NAME);
+        try (SqliteStore store = openStore(dataDir, db, socket, unreachable); BanStore bans = BanStore.open(store, dataDir)) {
             switch (action) {
-                case "add" -> {
-                    Ban b = list.add(network(args.get("network")), length(args.get("duration")), args.get("reason"), Instant.now());
-                    list.save();
-                    out.put("ban", b.view());
+                case "add" -> out.put("ban", bans.add(network(args.get("network")), length(args.get("duration")), args.get("reason")).view());
+                case "lift" -> out.put("lifted", bans.lift(network(args.get("network"))).stream().map(Ban::view).toList());
+                default -> {
+                    bans.flush();
+                    out.put("bans", bans.bans().list(Instant.now()).stream().map(Ban::view).toList());
                 }
-                case "lift" -> {
-                    List<Ban> lifted = list.lift(network(args.get("network")));
-                    list.save();
-                    out.put("lifted", lifted.stream().map(Ban::view).toList());
-                }
-                default -> out.put("bans", list.list(Instant.now()).stream().map(Ban::view).toList());
             }
-            return json.valueToTree(out);
-        } catch (IOException e) {
-            throw new Main.UserException("cannot use the bans file " + file + ": " + e.getMessage());
+            return JSON.valueToTree(out);
+        } catch (IOException | Store.StoreException e) {
+            throw new Main.UserException("cannot use the bans in the store " + db + ": " + e.getMessage());
         }
     }
 
+    private static SqliteStore openStore(Path dataDir, Path db, Path socket, String unreachable) {
+        try {
+            return SqliteStore.open(dataDir);
+        } catch (Store.StoreException e) {
+            if (String.valueOf(e.getMessage()).contains("another Portcullis has this store open")) {
+                throw new Main.UserException("a running gateway holds the store " + db + ", but it does not answer on its control socket ("
+                        + unreachable + "); if it is still starting, try again in a moment; otherwise restart it so that "
+                        + socket + " is made again");
+            }
+            throw new Main.UserException("cannot open the store " + db + ": " + e.getMessage());
+        }
+    }
 
     static Cidr network(String text) {
         try {
@@ -149,7 +169,7 @@ final class BansCommand implements Callable<Integer> {
             }
             JsonNode bans = reply.path("bans");
             if (bans.isEmpty()) {
-                out.println("no bans in force" + (reply.path("offline").asBoolean() ? " (no gateway running; read the bans file)" : ""));
+                out.println("no bans in force" + (reply.path("offline").asBoolean() ? " (no gateway running; read the store)" : ""));
                 out.flush();
                 return 0;
             }

@@ -1,5 +1,7 @@
 package io.portcullis.guard;
 
+import static java.util.Objects.requireNonNull;
+
 import io.portcullis.config.AccessRule;
 import io.portcullis.config.BanPolicy;
 import io.portcullis.config.Forward;
@@ -9,6 +11,7 @@ import io.portcullis.config.SourceLimits;
 import io.portcullis.net.Addresses;
 import io.portcullis.net.Cidr;
 import io.portcullis.net.NetworkTable;
+import io.portcullis.store.Store;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -23,6 +26,9 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,7 +38,8 @@ import org.slf4j.LoggerFactory;
  * bans; and runs the SPA listener.
  *
  * <p>{@link #admit} runs on the data plane's event loops: it only reads memory (a hash lookup, a trie walk,
- * a per-client lock). Disk writes (bans, the replay cache) and expiry run on the guard's own thread.
+ * a per-client lock). Bans live in the {@link Store}, written behind from memory by the guard's own thread,
+ * which also writes the SPA replay cache, runs expiry and takes in ban changes other writers make to the store.
  */
 public final class Guard implements AutoCloseable {
 
@@ -44,6 +51,7 @@ public final class Guard implements AutoCloseable {
     /** Everything that changes on reload, swapped in one write. */
     private record Rules(Map<String, Policy> forwards, BanPolicy bans, NetworkTable neverBan, List<Cidr> neverBanList) {}
 
+    private final BanStore banStore;
     private final BanList bans;
     private final Offences offences = new Offences();
     private final SpaGate spa;
@@ -53,24 +61,31 @@ public final class Guard implements AutoCloseable {
     private volatile Rules rules;
 
     /**
-     * @param dataDir where bans and the SPA replay cache are kept; null keeps them in memory only
+     * Reads the bans from {@code store} (importing an old {@code bans.json} once, see {@link BansFileImport}) and
+     * follows the store's changes to them from then on.
+     *
+     * @param dataDir where the SPA replay cache is kept, and where an old bans file may lie; null keeps the
+     *     replay cache in memory only
+     * @param store where bans and their history live; the guard writes it from its own thread only
      */
-    public Guard(GatewayConfig config, Path dataDir) throws IOException {
+    public Guard(GatewayConfig config, Path dataDir, Store store) throws IOException {
+        requireNonNull(store, "store");
         worker = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "portcullis-guard");
             t.setDaemon(true);
             return t;
         });
-        BanList loaded;
         try {
-            loaded = dataDir == null ? BanList.inMemory() : BanList.open(dataDir.resolve("bans.json"));
-        } catch (IOException e) {
-            log.error("{}", e.getMessage());
-            loaded = BanList.open(dataDir.resolve("bans.json"));
+            banStore = BanStore.open(store, dataDir);
+        } catch (Store.StoreException e) {
+            worker.shutdown();
+            throw new IOException("cannot read the bans from the store: " + e.getMessage(), e);
         }
-        bans = loaded;
+        bans = banStore.bans();
         rules = compile(config, Map.of());
         spa = new SpaGate(dataDir, config.guard().spa(), config.forwards(), worker, this::offence);
+        worker.execute(this::save);
+        banStore.follow(worker);
         worker.scheduleWithFixedDelay(this::tick, 1, 1, TimeUnit.SECONDS);
     }
 
@@ -111,15 +126,15 @@ public final class Guard implements AutoCloseable {
         return new Rules(Map.copyOf(forwards), g.bans(), neverBan, List.copyOf(list));
     }
 
-    /**
-     * May {@code client} open a new connection (or UDP session) to {@code forward}? An admitted decision must
-     * be released when the connection ends.
-     */
     /** The ban in force for {@code address}, or null: for front doors other than forwards (the admin listener). */
     public Ban banOf(InetAddress address) {
         return bans.isEmpty() ? null : bans.find(Cidr.canonical(address), Instant.now());
     }
 
+    /**
+     * May {@code client} open a new connection (or UDP session) to {@code forward}? An admitted decision must
+     * be released when the connection ends.
+     */
     public Decision admit(String forward, boolean tcp, InetSocketAddress client) {
         Rules r = rules;
         Policy p = r.forwards().get(forward);
@@ -194,11 +209,33 @@ public final class Guard implements AutoCloseable {
         }
     }
 
+    /** Writes the bans behind, on the guard's thread; a failure is logged and the next save tries again. */
     private void save() {
         try {
-            bans.save();
+            banStore.flush();
         } catch (IOException e) {
-            log.error("guard: cannot write the bans file: {}", e.getMessage());
+            log.error("guard: {}", e.getMessage());
+        }
+    }
+
+    /**
+     * Writes the bans on the guard's thread and waits for it, so that a ban made by hand is stored when the
+     * operator is told so. Called from the control socket and the admin API, never from an event loop.
+     */
+    private void saveNow() throws IOException {
+        Future<?> done = worker.submit(() -> {
+            banStore.flush();
+            return null;
+        });
+        try {
+            done.get(10, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
+        } catch (TimeoutException e) {
+            throw new IOException("the store did not take the change within 10s; it is in force and will be written later");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while writing the bans");
         }
     }
 
@@ -211,8 +248,8 @@ public final class Guard implements AutoCloseable {
             int ended = bans.expire(now);
             if (ended > 0) {
                 log.info("guard: {} ban(s) ended", ended);
-                save();
             }
+            save();
             spa.expire(nanos);
             if (++ticks % 10 == 0) {
                 offences.sweep(nanos, rules.bans().findTime().toNanos());
@@ -240,7 +277,7 @@ public final class Guard implements AutoCloseable {
         }
         Ban ban = bans.add(network, length, reason, Instant.now());
         log.warn("guard: banned {} by hand until {}: {}", network, ban.until(), reason);
-        bans.save();
+        saveNow();
         return ban;
     }
 
@@ -249,7 +286,7 @@ public final class Guard implements AutoCloseable {
         List<Ban> lifted = bans.lift(network);
         if (!lifted.isEmpty()) {
             log.info("guard: lifted the ban on {} by hand", network);
-            bans.save();
+            saveNow();
         }
         return lifted;
     }
@@ -266,6 +303,7 @@ public final class Guard implements AutoCloseable {
     @Override
     public void close() {
         spa.close();
+        banStore.close();
         worker.shutdown();
         try {
             worker.awaitTermination(5, TimeUnit.SECONDS);

@@ -222,7 +222,8 @@ class GatewayIT {
         gateway = new ProcessBuilder(java(), "-jar", jar(), "run", "--data-dir", dataDir.toString())
                 .redirectErrorStream(true).redirectOutput(dir.resolve("gateway.log").toFile()).start();
         Path sample = dataDir.resolve("portcullis.sample.yaml");
-        await().atMost(Duration.ofSeconds(20)).until(() -> Files.exists(sample) && Files.size(sample) > 100);
+        // The sample is written once the whole gateway, admin listener included, is up.
+        await().atMost(Duration.ofSeconds(60)).until(() -> Files.exists(sample) && Files.size(sample) > 100);
         assertThat(status().path("forwards").size()).isZero();
         assertThat(cli("validate", "-c", sample.toString()).code).isZero();
         assertThat(log()).contains("running on built-in defaults");
@@ -233,7 +234,7 @@ class GatewayIT {
         Echo a = keep(new Echo("a"));
         int port = freePort();
         String data = dataDir.toString();
-        // No gateway yet: the command edits the bans file.
+        // No gateway yet: the command edits the bans in the store (portcullis.db) itself.
         Cli add = cli("bans", "add", "127.0.0.5", "--for", "2h", "--reason", "test scanner", "--data-dir", data);
         assertThat(add.code).as(add.err).isZero();
         assertThat(add.out).contains("banned 127.0.0.5 until");
@@ -260,6 +261,13 @@ class GatewayIT {
         JsonNode bans = new ObjectMapper().readTree(cli("bans", "list", "--json", "--data-dir", data).out);
         assertThat(bans).extracting(b -> b.path("network").asText()).containsExactly("127.0.0.6");
         assertThat(reachesFrom("127.0.0.6", port)).as("still banned after the restart").isFalse();
+        assertThat(dataDir.resolve("bans.json")).doesNotExist();
+
+        // The gateway runs but its socket is gone: the store is held, and the command says so in words.
+        Files.delete(dataDir.resolve("control.sock"));
+        Cli held = cli("bans", "add", "127.0.0.8", "--data-dir", data);
+        assertThat(held.code).isEqualTo(1);
+        assertThat(held.err).contains("a running gateway holds the store").doesNotContain("Exception", "\tat ");
     }
 
     @Test
@@ -316,6 +324,24 @@ class GatewayIT {
         assertThat(login.statusCode()).as(login.body()).isEqualTo(200);
         assertThat(status().path("admin").path("fingerprint").asText()).isEqualTo(fingerprint);
 
+        // A forward made through the API is acknowledged, then the gateway is killed (SIGKILL): it is still there.
+        Echo a = keep(new Echo("a"));
+        int port = freePort();
+        String csrf = new ObjectMapper().readTree(login.body()).path("csrf").asText();
+        String cookie = login.headers().allValues("Set-Cookie").stream().filter(c -> c.startsWith("__Host-portcullis-session="))
+                .map(c -> c.substring(0, c.indexOf(';'))).findFirst().orElseThrow();
+        var made = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(link.group(1) + "api/v1/forwards"))
+                .header("Content-Type", "application/json").header("Cookie", cookie).header("X-CSRF-Token", csrf)
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"name\":\"made-live\",\"listen\":\"127.0.0.1:" + port
+                        + "\",\"targets\":[\"127.0.0.1:" + a.port() + "\"]}")).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(made.statusCode()).as(made.body()).isEqualTo(201);
+        assertThat(reachesFrom("127.0.0.1", port)).isTrue();
+        gateway.destroyForcibly();
+        assertThat(gateway.waitFor(20, TimeUnit.SECONDS)).isTrue();
+        assertThat(canConnect(port)).isFalse();
+        startGateway();
+        await().atMost(Duration.ofSeconds(20)).until(() -> reachesFrom("127.0.0.1", port));
+
         // The same certificate after a restart, and no new setup link once an admin exists.
         gateway.destroy();
         assertThat(gateway.waitFor(20, TimeUnit.SECONDS)).isTrue();
@@ -365,7 +391,9 @@ class GatewayIT {
             (inGateway ? rest : forwards).append(line.isEmpty() ? "" : line + "\n");
         }
         Path tmp = dir.resolve(".portcullis.yaml.tmp");
-        Files.writeString(tmp, rest + forwards.toString());
+        // These tests are about forwarding; the admin listener has its own (and would wait for port 9443).
+        String admin = body.contains("admin:") ? "" : "admin:\n  enabled: false\n";
+        Files.writeString(tmp, rest + admin + forwards.toString());
         Files.move(tmp, config, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
 

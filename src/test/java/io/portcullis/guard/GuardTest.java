@@ -2,13 +2,16 @@ package io.portcullis.guard;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import io.portcullis.config.ConfigLoader;
 import io.portcullis.config.GatewayConfig;
 import io.portcullis.net.Cidr;
+import io.portcullis.store.MemoryStore;
+import io.portcullis.store.SqliteStore;
+import io.portcullis.store.Store;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -16,11 +19,14 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The guard's decisions without sockets: rules, limits, bans and their persistence. */
+/** The guard's decisions without sockets: rules, limits, bans and how they are kept in the store. */
 class GuardTest {
 
     @TempDir
     Path dir;
+
+    /** Bans go here unless a test restarts the guard on a real store. */
+    private final MemoryStore store = new MemoryStore();
 
     private static GatewayConfig config(String yaml) throws Exception {
         return ConfigLoader.parse(yaml, "test.yaml");
@@ -52,7 +58,7 @@ class GuardTest {
 
     @Test
     void firstMatchingRuleDecidesAndTheDefaultCoversTheRest() throws Exception {
-        try (Guard g = new Guard(config(RULES), dir)) {
+        try (Guard g = new Guard(config(RULES), dir, store)) {
             assertThat(g.admit("web", true, from("203.0.113.5")).admitted()).isTrue();
             Decision d = g.admit("web", true, from("203.0.113.200"));
             assertThat(d.refusal()).isEqualTo("rule");
@@ -73,7 +79,7 @@ class GuardTest {
 
     @Test
     void repeatedRefusalsBanOnEveryForwardForLongerEachTime() throws Exception {
-        try (Guard g = new Guard(config(RULES), dir)) {
+        try (Guard g = new Guard(config(RULES), dir, store)) {
             for (int i = 0; i < 3; i++) {
                 assertThat(g.admit("web", true, from("198.51.100.7")).refusal()).isEqualTo("rule");
             }
@@ -99,7 +105,7 @@ class GuardTest {
     @Test
     void allowListedNetworksAreNeverBanned() throws Exception {
         try (Guard g = new Guard(config(RULES.replace("- allow: 192.168.1.0/24", "- allow: 192.168.1.0/24\n    - deny: 192.168.2.0/24")
-                .replace("max-ban-time: 1h}", "max-ban-time: 1h, never-ban: [192.168.2.0/25]}")), dir)) {
+                .replace("max-ban-time: 1h}", "max-ban-time: 1h, never-ban: [192.168.2.0/25]}")), dir, store)) {
             for (int i = 0; i < 10; i++) {
                 assertThat(g.admit("web", true, from("192.168.2.1")).refusal()).isEqualTo("rule");
             }
@@ -110,28 +116,39 @@ class GuardTest {
     }
 
     @Test
-    void bansSurviveARestart() throws Exception {
-        try (Guard g = new Guard(config(RULES), dir)) {
+    void bansSurviveARestartThroughTheStore() throws Exception {
+        try (SqliteStore db = SqliteStore.open(dir); Guard g = new Guard(config(RULES), dir, db)) {
             g.ban(Cidr.parse("198.51.100.0/24"), Duration.ofHours(2), "scanner");
             for (int i = 0; i < 3; i++) {
                 g.admit("web", true, from("203.0.113.130"));
             }
         }
-        assertThat(Files.readString(dir.resolve("bans.json"))).contains("198.51.100.0/24", "203.0.113.130");
-        try (Guard g = new Guard(config(RULES), dir)) {
-            assertThat(g.bans()).extracting(b -> b.network().toString()).containsExactlyInAnyOrder("198.51.100.0/24", "203.0.113.130");
-            assertThat(g.admit("open", true, from("198.51.100.99")).refusal()).isEqualTo("ban");
-            assertThat(g.admit("open", true, from("198.51.100.99")).detail()).contains("scanner");
+        assertThat(dir.resolve("bans.json")).doesNotExist();
+        try (SqliteStore db = SqliteStore.open(dir)) {
+            assertThat(db.list("bans/active/")).extracting(Store.Entry::key)
+                    .containsExactly("bans/active/198.51.100.0/24", "bans/active/203.0.113.130");
+            assertThat(db.get("bans/active/198.51.100.0/24").orElseThrow().text()).contains("\"reason\":\"scanner\"", "\"until\"");
+            assertThat(db.get("bans/history/203.0.113.130").orElseThrow().text()).contains("\"count\":1");
+            try (Guard g = new Guard(config(RULES), dir, db)) {
+                assertThat(g.bans()).extracting(b -> b.network().toString()).containsExactlyInAnyOrder("198.51.100.0/24", "203.0.113.130");
+                assertThat(g.admit("open", true, from("198.51.100.99")).refusal()).isEqualTo("ban");
+                assertThat(g.admit("open", true, from("198.51.100.99")).detail()).contains("scanner");
+            }
         }
     }
 
     @Test
-    void aDamagedBansFileIsKeptAsideAndTheGatewayStillStarts() throws Exception {
-        Files.writeString(dir.resolve("bans.json"), "{not json");
-        try (Guard g = new Guard(config(RULES), dir)) {
+    void liftedAndEndedBansLeaveTheStore() throws Exception {
+        try (Guard g = new Guard(config(RULES), dir, store)) {
+            g.ban(Cidr.parse("198.51.100.1"), Duration.ofHours(1), "x");
+            assertThat(store.get("bans/active/198.51.100.1")).isPresent();
+            g.lift(Cidr.parse("198.51.100.1"));
+            assertThat(store.get("bans/active/198.51.100.1")).isEmpty();
+            g.ban(Cidr.parse("198.51.100.2"), Duration.ofSeconds(1), "short");
+            assertThat(store.get("bans/active/198.51.100.2")).isPresent();
+            await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(store.get("bans/active/198.51.100.2")).isEmpty());
             assertThat(g.bans()).isEmpty();
         }
-        assertThat(dir.resolve("bans.json.damaged")).exists();
     }
 
     @Test
@@ -149,7 +166,7 @@ class GuardTest {
                     targets: [127.0.0.1:8444]
                     limits: {per-source-rate: 1/m, per-source-burst: 3}
                 """;
-        try (Guard g = new Guard(config(yaml), dir)) {
+        try (Guard g = new Guard(config(yaml), dir, store)) {
             Decision a = g.admit("db", true, from("10.0.0.1"));
             Decision b = g.admit("db", false, from("10.0.0.1"));
             assertThat(a.admitted()).isTrue();
@@ -176,7 +193,7 @@ class GuardTest {
 
     @Test
     void aReloadChangesRulesButKeepsBans() throws Exception {
-        try (Guard g = new Guard(config(RULES), dir)) {
+        try (Guard g = new Guard(config(RULES), dir, store)) {
             g.ban(Cidr.parse("198.51.100.1"), Duration.ofHours(1), "x");
             g.apply(config(RULES.replace("default: deny", "default: allow")));
             assertThat(g.admit("web", true, from("198.51.100.2")).admitted()).isTrue();
@@ -190,7 +207,7 @@ class GuardTest {
         for (int i = 0; i < 10_000; i++) {
             sb.append("        - allow ").append("10.").append(i / 256).append('.').append(i % 256).append(".0/24\n");
         }
-        try (Guard g = new Guard(config(sb.toString()), dir)) {
+        try (Guard g = new Guard(config(sb.toString()), dir, store)) {
             assertThat(g.admit("big", true, from("10.39.15.77")).admitted()).isTrue();
             assertThat(g.admit("big", true, from("10.40.0.1")).refusal()).isEqualTo("rule");
         }

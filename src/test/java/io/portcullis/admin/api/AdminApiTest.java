@@ -139,6 +139,15 @@ class AdminApiTest {
         String cookie = in.raw().headers().allValues("Set-Cookie").stream().filter(c -> c.startsWith("__Host-portcullis-session="))
                 .findFirst().orElseThrow();
         assertThat(cookie).contains("Secure").contains("HttpOnly").contains("SameSite=Strict").contains("Path=/");
+        ApiClient.Answer page = admin.get("/");
+        for (ApiClient.Answer a : List.of(page, admin.get("/api/v1/session"))) {
+            assertThat(a.header("Content-Security-Policy")).contains("default-src 'self'", "frame-ancestors 'none'");
+            assertThat(a.header("Strict-Transport-Security")).startsWith("max-age=");
+            assertThat(a.header("X-Content-Type-Options")).isEqualTo("nosniff");
+            assertThat(a.header("Referrer-Policy")).isEqualTo("no-referrer");
+        }
+        assertThat(page.status()).isEqualTo(200);
+        assertThat(page.raw().body()).contains("<script type=\"module\"");
         JsonNode session = admin.get("/api/v1/session").json();
         assertThat(session.path("user").asText()).isEqualTo("alice");
         assertThat(session.path("role").asText()).isEqualTo("admin");
@@ -186,11 +195,19 @@ class AdminApiTest {
 
         Map<String, Object> changed = new LinkedHashMap<>(spec);
         changed.put("max-connections", 5);
+        // A change applies to new connections; one already open goes on through it.
+        Socket held = new Socket("127.0.0.1", port);
+        held.setSoTimeout(5000);
+        held.getOutputStream().write("before\n".getBytes(StandardCharsets.UTF_8));
+        assertThat(new String(held.getInputStream().readNBytes(7), StandardCharsets.UTF_8)).isEqualTo("before\n");
         assertThat(admin.put("/api/v1/forwards/echo", changed, Map.of("If-Match", "\"1\"")).status()).isEqualTo(412);
         ApiClient.Answer updated = admin.put("/api/v1/forwards/echo", changed, Map.of("If-Match", etag));
         assertThat(updated.status()).as(updated.raw().body()).isEqualTo(200);
         assertThat(updated.header("ETag")).isNotEqualTo(etag);
         assertThat(admin.put("/api/v1/forwards/echo", changed, Map.of("If-Match", etag)).status()).isEqualTo(412);
+        held.getOutputStream().write("after\n".getBytes(StandardCharsets.UTF_8));
+        assertThat(new String(held.getInputStream().readNBytes(6), StandardCharsets.UTF_8)).isEqualTo("after\n");
+        held.close();
 
         assertThat(admin.put("/api/v1/forwards/from-file", changed, Map.of()).status()).isEqualTo(403);
         assertThat(admin.delete("/api/v1/forwards/from-file").status()).isEqualTo(403);
