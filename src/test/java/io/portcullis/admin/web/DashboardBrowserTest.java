@@ -305,7 +305,7 @@ class DashboardBrowserTest {
         web.until("echo's counters", WAIT, () -> !counter("echo", "total").isEmpty());
         web.until("the live label", WAIT, () -> web.await("#live").text().contains("Live"));
         try (Socket phone = connect(listenPort)) {
-            for (int kib : new int[] {300, 520, 380}) {
+            for (int kib : new int[] {300, 520, 380, 460, 240}) {
                 roundTrip(phone, kib * 1024);
                 Thread.sleep(800);
             }
