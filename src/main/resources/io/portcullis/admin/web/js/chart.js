@@ -5,8 +5,9 @@ import uPlot from '/webjars/uplot/1.6.30/dist/uPlot.esm.js';
 import { rate } from './format.js';
 
 const POINTS = 180;
-// A new chart spans half a minute and widens as samples come, up to POINTS seconds.
-const FIRST_POINTS = 30;
+// A new chart spans about a second per 35 px (half a minute on a desktop, ten seconds on a phone) and
+// widens as samples come, up to POINTS seconds.
+const firstPoints = (width) => Math.max(10, Math.min(60, Math.round(width / 35)));
 
 // Round steps for a bytes axis: powers of two of B, KiB, MiB and GiB (512 KiB, 1 MiB, 1.5 MiB...).
 const BYTE_STEPS = [];
@@ -30,7 +31,7 @@ export class TrafficChart {
     this.out = [];
     this.last = null;
     const now = Math.floor(Date.now() / 1000);
-    for (let i = FIRST_POINTS; i > 0; i -= 1) {
+    for (let i = firstPoints(container.clientWidth); i > 0; i -= 1) {
       this.times.push(now - i);
       this.in.push(null);
       this.out.push(null);
