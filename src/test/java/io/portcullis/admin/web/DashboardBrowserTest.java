@@ -319,8 +319,20 @@ class DashboardBrowserTest {
         }
         assertNoConsoleErrors("the connections page on a phone");
 
-        // Disable the forward (its port stops listening), then delete it.
+        // In between a phone and a desktop: every nav item in sight, none under the user box.
+        for (int width : new int[] {1280, 1024, 820}) {
+            web.viewport(width, 800, 1, false);
+            web.until("the whole nav clear of the user box at " + width + " px", WAIT, () -> web.script(
+                    "const nav = document.getElementById('nav');"
+                    + "const n = nav.getBoundingClientRect(), w = document.querySelector('.who').getBoundingClientRect();"
+                    + "return nav.scrollWidth <= nav.clientWidth && (n.right <= w.left + 0.5 || n.top >= w.bottom - 0.5);").asBoolean());
+        }
+        web.await("a[href='#/connections']").click();
+        awaitHeading("Connections");
+        shot(Path.of("target", "connections-820.png"));
         web.viewport(1280, 800, 1, false);
+
+        // Disable the forward (its port stops listening), then delete it.
         web.await("a[href='#/forwards']").click();
         clickInRow("echo", "Disable");
         web.until("echo shown as disabled", WAIT, () -> web.findWithText("tbody tr", "echo").map(r -> r.text().contains("disabled")).orElse(false));
