@@ -39,7 +39,7 @@ export async function renderConnections(ctx) {
     { label: 'Client → target', render: (c) => h('div', { class: 'route' },
       h('span', {}, c.client || '—'), h('span', { class: 'arrow', 'aria-label': 'to' }, '→'),
       c.target ? h('span', {}, c.target) : h('span', { class: 'muted' }, 'connecting…')) },
-    { label: 'Opened', live: true, render: (c) => h('span', { title: dateTime(c.openedAt) }, relative(c.openedAt)) },
+    { label: 'Opened', live: true, render: (c) => h('span', { class: 'nowrap', title: dateTime(c.openedAt) }, relative(c.openedAt)) },
     { label: 'In', num: true, live: true, render: (c) => h('span', { title: `${count(c.bytesIn)} bytes from the client` }, bytes(c.bytesIn)) },
     { label: 'Out', num: true, live: true, render: (c) => h('span', { title: `${count(c.bytesOut)} bytes to the client` }, bytes(c.bytesOut)) },
   ];
