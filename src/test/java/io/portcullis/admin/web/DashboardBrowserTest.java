@@ -247,7 +247,7 @@ class DashboardBrowserTest {
         shot(SHOTS.resolve("audit.png"));
         assertNoConsoleErrors("the audit page");
 
-        // Users: an admin sees the page, adds a viewer and deletes it again.
+        // Users: an admin sees the page and adds a viewer (who looks around below, and is deleted then).
         web.await("a[href='#/users']").click();
         web.until("the users table", WAIT, () -> web.find("table.table").map(t -> t.text().contains(USER)).orElse(false));
         web.await("input[name=name]").fill(VIEWER);
@@ -256,9 +256,6 @@ class DashboardBrowserTest {
         web.awaitWithText("form button[type=submit]", "Add user").click();
         web.until("the viewer listed as viewer", WAIT,
                 () -> web.findWithText("tbody tr", VIEWER).map(r -> r.text().contains("viewer") && r.text().contains("off")).orElse(false));
-        clickInRow(VIEWER, "Delete");
-        confirm("Delete " + VIEWER + "?");
-        web.until("the viewer gone", WAIT, () -> web.find("table.table").map(t -> !t.text().contains(VIEWER)).orElse(false));
         assertNoConsoleErrors("the users page");
 
         // Account: two-factor on; an API token, shown once, that works until it is revoked.
@@ -286,6 +283,27 @@ class DashboardBrowserTest {
         web.await("section[aria-labelledby=password-title] button[type=submit]").click();
         web.awaitWithText(".toast", "Password changed.");
         web.await("#logout").click();
+
+        // The viewer sees the connections but cannot close them (nor make forwards).
+        web.await("input[name=user]").fill(VIEWER);
+        web.await("input[name=password]").fill(VIEWER_PASSWORD);
+        web.await("form button[type=submit]").click();
+        awaitHeading("Overview");
+        assertThat(web.await("#who-name").text()).isEqualTo(VIEWER + " · viewer");
+        assertThat(web.find("a[href='#/users']").filter(WebDriverClient.Element::displayed)).isEmpty();
+        try (Socket watched = connect(listenPort)) {
+            roundTrip(watched, 2048);
+            web.await("a[href='#/connections']").click();
+            awaitHeading("Connections");
+            web.await(connectionRow(watched));
+            assertThat(web.find("button[data-close]")).as("a Close button for a viewer").isEmpty();
+        }
+        web.await("a[href='#/forwards']").click();
+        awaitHeading("Forwards");
+        assertThat(web.find(".page-head a[href='#/forwards/new']")).as("New forward for a viewer").isEmpty();
+        assertNoConsoleErrors("the viewer's pages");
+        web.await("#logout").click();
+
         web.await("input[name=user]").fill(USER);
         web.await("input[name=password]").fill(NEW_PASSWORD);
         web.await("form button[type=submit]").click();
@@ -297,6 +315,13 @@ class DashboardBrowserTest {
         web.await("a[href='#/account']").click();
         web.until("one recovery code used", WAIT, () -> web.await("#totp").text().contains("9 of 10 recovery codes left"));
         assertNoConsoleErrors("the new password and the recovery code");
+
+        // The viewer is deleted.
+        web.await("a[href='#/users']").click();
+        clickInRow(VIEWER, "Delete");
+        confirm("Delete " + VIEWER + "?");
+        web.until("the viewer gone", WAIT, () -> web.find("table.table").map(t -> !t.text().contains(VIEWER)).orElse(false));
+        assertNoConsoleErrors("deleting a user");
 
         // A phone: the overview with some traffic, and a connection as a card.
         web.viewport(390, 844, 2, true);
