@@ -97,12 +97,12 @@ final class ApiForwards {
      *
      * @throws ConfigException when the file itself is wrong
      */
-    static Resolved resolve(GatewayConfig file, List<Stored> api) throws ConfigException {
+    static Resolved resolve(GatewayConfig file, Optional<String> fileText, List<Stored> api) throws ConfigException {
         Map<String, String> failed = new LinkedHashMap<>();
         List<Stored> trying = new ArrayList<>(api);
         for (int round = 0; round < 3; round++) {
             try {
-                return new Resolved(join(file, trying), failed);
+                return new Resolved(join(file, fileText, trying), failed);
             } catch (ConfigException e) {
                 List<Stored> bad = new ArrayList<>();
                 for (ConfigProblem p : e.problems()) {
@@ -116,10 +116,16 @@ final class ApiForwards {
                 trying.removeAll(bad);
             }
         }
-        return new Resolved(join(file, trying), failed);
+        return new Resolved(join(file, fileText, trying), failed);
     }
 
-    static GatewayConfig join(GatewayConfig file, List<Stored> api) throws ConfigException {
+    /**
+     * The file's config with the API forwards after its own. With the file's text (as it was when the file
+     * was last read, never re-read here: an API change must not apply file edits nobody reloaded), the API
+     * forwards are checked together with the file's, names and ports included. Without it (a config made
+     * in code), they are checked on their own and then joined; names still must differ.
+     */
+    static GatewayConfig join(GatewayConfig file, Optional<String> fileText, List<Stored> api) throws ConfigException {
         if (api.isEmpty()) {
             return file;
         }
@@ -127,11 +133,23 @@ final class ApiForwards {
         for (Stored s : api) {
             extra.add(new ExtraForward(s.source(), text(s.spec())));
         }
-        if (file.source().isPresent()) {
-            return ConfigLoader.load(file.source().get(), extra);
+        List<io.portcullis.config.Forward> forwards;
+        if (fileText.isPresent()) {
+            String label = file.source().map(Object::toString).orElse("<config>");
+            forwards = ConfigLoader.parse(fileText.get(), label, extra).forwards();
+        } else {
+            forwards = new ArrayList<>(file.forwards());
+            for (io.portcullis.config.Forward f : ConfigLoader.parse("", "<built-in defaults>", extra).forwards()) {
+                if (file.forward(f.name()).isPresent()) {
+                    throw new ConfigException(List.of(new ConfigProblem(api.stream().filter(s -> s.name().equals(f.name()))
+                            .findFirst().orElseThrow().source(), 1, 1, "forward name '" + f.name() + "' is already used by the config")));
+                }
+                forwards.add(f);
+            }
         }
-        GatewayConfig joined = ConfigLoader.parse("", "<built-in defaults>", extra);
-        return new GatewayConfig(joined.forwards(), file.settings(), file.source(), file.guard(), file.admin());
+        // Settings, guard and admin stay the running config's: a data directory given on the command line
+        // (which the file does not know) included.
+        return new GatewayConfig(forwards, file.settings(), file.source(), file.guard(), file.admin());
     }
 
     /** The spec as the loader reads it: pretty JSON, one top-level key per line, so problems map to fields. */

@@ -65,6 +65,8 @@ public final class Gateway implements ControlActions {
     private volatile String lastReloadError;
     /** The config as the file (or the built-in defaults) has it, without the API's forwards. */
     private volatile GatewayConfig fileConfig;
+    /** The config file's text as last read (at start or reload), to check API forwards against; empty without a file. */
+    private volatile Optional<String> fileText = Optional.empty();
     private Store store;
     private ApiForwards apiForwards;
     private volatile Map<String, String> apiFailures = Map.of();
@@ -73,6 +75,8 @@ public final class Gateway implements ControlActions {
     private volatile String adminError;
     private volatile String setupToken;
     private TlsIdentity tls;
+    /** Fixed at start: a reload may not move the state (the store, bans, the control socket) elsewhere. */
+    private Path dataDir;
 
     public Gateway(GatewayConfig config, BindFailureExplainer explainer) {
         this.config = config;
@@ -84,13 +88,15 @@ public final class Gateway implements ControlActions {
     /** Starts everything; returns what the first apply did. Bind failures do not stop the other forwards. */
     public ApplyResult start() throws IOException {
         Path dataDir = config.settings().dataDir();
+        this.dataDir = dataDir;
         prepareDataDir(dataDir);
         control = new ControlServer(config.settings().controlSocket(), this);
         control.start();
         store = SqliteStore.open(dataDir);
         apiForwards = new ApiForwards(store);
+        fileText = configFile.flatMap(Gateway::readText);
         try {
-            ApiForwards.Resolved resolved = ApiForwards.resolve(fileConfig, apiForwards.list());
+            ApiForwards.Resolved resolved = ApiForwards.resolve(fileConfig, fileText, apiForwards.list());
             config = resolved.config();
             noteApiFailures(resolved.failed());
         } catch (ConfigException e) {
@@ -121,6 +127,9 @@ public final class Gateway implements ControlActions {
                     ? TlsIdentity.fromPem(settings.tlsCertificate().get(), settings.tlsKey().orElseThrow())
                     : TlsIdentity.selfSigned(dataDir, certificateNames(settings));
             InstantSource clock = InstantSource.system();
+            // The password list and nbvcxz's dictionaries take seconds to load; the first setup or password
+            // change is the first to need them, so they load beside the listener rather than before it.
+            Thread.ofPlatform().daemon().name("password-policy-load").start(() -> PasswordPolicy.standard().warmUp());
             Accounts accounts = new Accounts(store, PasswordPolicy.standard(), PasswordHasher.standard(), clock, settings.requireTotp());
             GatewayAdmin backend = new GatewayAdmin(this);
             LoginThrottle throttle = new LoginThrottle(clock, settings.loginFailuresPerHour(), 10, 100_000, backend::loginOffence);
@@ -134,7 +143,7 @@ public final class Gateway implements ControlActions {
             if (!accounts.anyUser()) {
                 setupToken = services.firstRun().issueSetupToken();
                 log.warn("no admin user yet: open {}#/setup?token={} within an hour to create one"
-                        + " (or run 'portcullis user add NAME --role admin')", admin.url(), setupToken);
+                        + " (or stop the gateway and run 'portcullis user add NAME --role admin')", admin.url(), setupToken);
             }
         } catch (IOException | RuntimeException e) {
             adminError = e.getMessage();
@@ -171,7 +180,7 @@ public final class Gateway implements ControlActions {
     /** Joins the stored API forwards to the file's config again and applies the result. Called under this lock. */
     synchronized void applyApiForwards(String why) {
         try {
-            ApiForwards.Resolved resolved = ApiForwards.resolve(fileConfig, apiForwards.list());
+            ApiForwards.Resolved resolved = ApiForwards.resolve(fileConfig, fileText, apiForwards.list());
             noteApiFailures(resolved.failed());
             guard.apply(resolved.config());
             ApplyResult result = engine.apply(resolved.config());
@@ -181,6 +190,20 @@ public final class Gateway implements ControlActions {
         } catch (ConfigException e) {
             throw new IllegalStateException("the config file no longer loads: " + e.getMessage(), e);
         }
+    }
+
+    private static Optional<String> readText(Path file) {
+        try {
+            String text = Files.readString(file);
+            return Optional.of(text.startsWith("\uFEFF") ? text.substring(1) : text);
+        } catch (IOException e) {
+            log.warn("cannot read {} again to check the API's forwards against it: {}", file, e.getMessage());
+            return Optional.empty();
+        }
+    }
+
+    Optional<String> fileText() {
+        return fileText;
     }
 
     GatewayConfig fileConfig() {
@@ -258,8 +281,13 @@ public final class Gateway implements ControlActions {
         GatewayConfig nextFile;
         ApiForwards.Resolved resolved;
         try {
+            String text = readText(configFile.get()).orElse(null);
             nextFile = ConfigLoader.load(configFile.get());
-            resolved = ApiForwards.resolve(nextFile, apiForwards.list());
+            if (text == null) {
+                throw new ConfigException(List.of(new ConfigProblem(configFile.get().toString(), 0, 0, "cannot read the config file")));
+            }
+            resolved = ApiForwards.resolve(nextFile, Optional.of(text), apiForwards.list());
+            fileText = Optional.of(text);
             next = resolved.config();
         } catch (ConfigException e) {
             lastReloadError = e.getMessage();
@@ -290,6 +318,11 @@ public final class Gateway implements ControlActions {
     @Override
     public Object status() {
         Map<String, Object> out = new LinkedHashMap<>();
+        if (engine == null || guard == null) {
+            out.put("ok", false);
+            out.put("error", "the gateway is starting; ask again in a moment");
+            return out;
+        }
         out.put("ok", true);
         out.put("pid", ProcessHandle.current().pid());
         out.put("startedAt", startedAt.toString());
@@ -356,7 +389,6 @@ public final class Gateway implements ControlActions {
     @Override
     public synchronized Object restore(String file) {
         Map<String, Object> out = new LinkedHashMap<>();
-        Path dataDir = config.settings().dataDir();
         Path source = Path.of(file).toAbsolutePath();
         if (!Files.isRegularFile(source)) {
             return Map.of("ok", false, "error", "no such backup file: " + source);

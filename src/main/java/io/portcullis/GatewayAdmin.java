@@ -185,7 +185,7 @@ final class GatewayAdmin implements AdminBackend {
             List<ApiForwards.Stored> all = new ArrayList<>(others);
             all.add(candidate);
             try {
-                ApiForwards.join(gateway.fileConfig(), all);
+                ApiForwards.join(gateway.fileConfig(), gateway.fileText(), all);
             } catch (ConfigException e) {
                 throw ApiForwards.problems(candidate, e);
             }

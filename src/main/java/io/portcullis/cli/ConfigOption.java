@@ -29,6 +29,11 @@ final class ConfigOption {
         }
     }
 
+    /** The gateway's data directory: {@code --data-dir}, else gateway.data-dir from {@code -c}, else the default. */
+    Path dataDir() {
+        return controlSocket().getParent();
+    }
+
     /** Where the running gateway's control socket is. */
     Path controlSocket() {
         if (dataDir != null) {

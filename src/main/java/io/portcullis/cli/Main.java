@@ -27,9 +27,13 @@ import picocli.CommandLine.Command;
             "  portcullis reload                    apply an edited config (or send SIGHUP)",
             "  portcullis ports                     which process holds which port",
             "  portcullis check 8080                can port 8080 be bound now? if not, why",
+            "  portcullis user add me --role admin  the first admin, before the first start",
+            "  portcullis token add cli --user me   an API token (see docs/cli.md)",
+            "  portcullis forward list              forwards, through the admin API",
+            "  portcullis backup FILE               copy the store (users, tokens, ...)",
             "",
             "Exit status: 0 success, 1 failure (invalid config, gateway refused), 2 bad command line.",
-            "Docs: README.md and docs/configuration.md."
+            "Docs: README.md, docs/configuration.md and docs/cli.md."
         })
 public final class Main implements Runnable {
 
@@ -77,6 +81,11 @@ public final class Main implements Runnable {
                 cli.addSubcommand(new CheckCommand());
                 cli.addSubcommand(new FreeCommand());
                 cli.addSubcommand(new BansCommand());
+                cli.addSubcommand(new ForwardCommand());
+                cli.addSubcommand(new UserCommand());
+                cli.addSubcommand(new TokenCommand());
+                cli.addSubcommand(new StoreCommands.Backup());
+                cli.addSubcommand(new StoreCommands.Restore());
                 cli.addSubcommand(new CommandLine.HelpCommand());
             }
         }

@@ -58,7 +58,7 @@ final class RunCommand implements Callable<Integer> {
         GatewayConfig cfg = config.file != null ? config.load()
                 : new GatewayConfig(List.of(), dataDirOverride(Settings.defaults()), Optional.empty()).withAdmin(io.portcullis.config.AdminSettings.DEFAULT);
         if (config.file != null && config.dataDir != null) {
-            cfg = new GatewayConfig(cfg.forwards(), dataDirOverride(cfg.settings()), cfg.source());
+            cfg = new GatewayConfig(cfg.forwards(), dataDirOverride(cfg.settings()), cfg.source(), cfg.guard(), cfg.admin());
         }
         Gateway gateway = new Gateway(cfg, Explainers.bindFailure());
         ApplyResult result;

@@ -18,7 +18,10 @@ import picocli.CommandLine.Spec;
 @Command(name = "status", mixinStandardHelpOptions = true,
         header = "Show the forwards of a running gateway, their targets and counters.",
         description = {
-            "Asks the running gateway over its control socket (in its data directory).",
+            "Asks the running gateway over its control socket (in its data directory), which needs the gateway's "
+                    + "own user on its own host. With --api, or when an API URL or token is configured (--url, --token, "
+                    + "$PORTCULLIS_URL, $PORTCULLIS_TOKEN or ~/.config/portcullis/client.yaml), it asks the admin API "
+                    + "instead, from anywhere, with an API token.",
             "",
             "Columns: OPEN and TOTAL are TCP connections open now and since start; SESS is UDP sessions open "
                     + "now; IN and OUT are bytes from clients to targets and back; REFUSED counts connections "
@@ -31,26 +34,28 @@ import picocli.CommandLine.Spec;
         },
         footerHeading = "%nExamples:%n",
         footer = {"  portcullis status", "  portcullis status --json | jq '.forwards[].counters'",
-            "  portcullis status --data-dir /tmp/pc"})
+            "  portcullis status --data-dir /tmp/pc",
+            "  portcullis status --api --url https://gw.example.net:9443 --fingerprint AB:CD:..."})
 final class StatusCommand implements Callable<Integer> {
 
     @Mixin
     ConfigOption config;
 
+    @Mixin
+    ApiOptions api;
+
     @Option(names = "--json", description = "Print the gateway's answer as JSON.")
     boolean json;
+
+    @Option(names = "--api", description = "Ask the admin API (GET /api/v1/status) rather than the control socket.")
+    boolean useApi;
 
     @Spec
     CommandSpec spec;
 
     @Override
     public Integer call() {
-        JsonNode status;
-        try {
-            status = ControlClient.send(config.controlSocket(), "status");
-        } catch (IOException e) {
-            throw new Main.UserException(e.getMessage());
-        }
+        JsonNode status = useApi || api.configured() ? fromApi() : fromSocket();
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
             try {
@@ -119,6 +124,20 @@ final class StatusCommand implements Callable<Integer> {
         }
         out.flush();
         return 0;
+    }
+
+    private JsonNode fromApi() {
+        try (ApiClient client = api.tokenClient(config)) {
+            return client.get("/api/v1/status");
+        }
+    }
+
+    private JsonNode fromSocket() {
+        try {
+            return ControlClient.send(config.controlSocket(), "status");
+        } catch (IOException e) {
+            throw new Main.UserException(e.getMessage());
+        }
     }
 
     /** "12" or "12 (rule 9, ban 3)": the total with the guard's share by kind. */

@@ -347,6 +347,8 @@ class GatewayIT {
         assertThat(gateway.waitFor(20, TimeUnit.SECONDS)).isTrue();
         Files.delete(dir.resolve("gateway.log"));
         startGateway();
+        // The data plane answers first; the admin listener follows.
+        await().atMost(Duration.ofSeconds(60)).until(() -> status().path("admin").hasNonNull("fingerprint"));
         assertThat(status().path("admin").path("fingerprint").asText()).isEqualTo(fingerprint);
         assertThat(log()).doesNotContain("#/setup?token=");
     }
@@ -400,7 +402,7 @@ class GatewayIT {
     private void startGateway() throws Exception {
         gateway = new ProcessBuilder(java(), "-jar", jar(), "run", "-c", config.toString(), "--data-dir", dataDir.toString())
                 .redirectErrorStream(true).redirectOutput(dir.resolve("gateway.log").toFile()).start();
-        await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> status().path("ok").asBoolean());
+        await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() -> status().path("ok").asBoolean());
     }
 
     private JsonNode status() throws IOException {

@@ -62,8 +62,10 @@ public final class PasswordPolicy {
             "Use four or more random words, such as a phrase no one has written before; spaces are fine.";
     private static final String ADVICE_MANAGER = "Or let a password manager generate a random password for you.";
 
-    private final Set<String> common;
-    private final Nbvcxz estimator;
+    /** The list and the estimator, built together by {@link Holder} on first use. */
+    private record Loaded(Set<String> common, Nbvcxz estimator) {}
+
+    private final java.util.function.Supplier<Loaded> loaded;
 
     /** The verdict on one password: acceptable, or the problems found and advice on choosing better. */
     public record Verdict(boolean acceptable, List<String> problems, List<String> advice) {
@@ -77,14 +79,17 @@ public final class PasswordPolicy {
         }
     }
 
-    private PasswordPolicy(Set<String> common) {
-        this.common = common;
-        this.estimator = new Nbvcxz(new ConfigurationBuilder()
+    private PasswordPolicy(java.util.function.Supplier<Loaded> loaded) {
+        this.loaded = loaded;
+    }
+
+    private static Loaded build(Set<String> common) {
+        return new Loaded(common, new Nbvcxz(new ConfigurationBuilder()
                 .setMinimumEntropy(MIN_ENTROPY_BITS)
                 .setLocale(Locale.ENGLISH)
                 .setMaxLength(ESTIMATE_LENGTH)
                 .setDictionaries(dictionaries(common))
-                .createConfiguration());
+                .createConfiguration()));
     }
 
     /**
@@ -108,9 +113,19 @@ public final class PasswordPolicy {
         return dictionaries;
     }
 
-    /** The policy with the bundled common-password list, loaded on first use and shared after that. */
+    private static final PasswordPolicy STANDARD = new PasswordPolicy(() -> Holder.LOADED);
+
+    /**
+     * The policy with the bundled common-password list. Getting it costs nothing; the list and nbvcxz's
+     * dictionaries (seconds on a busy machine) load on the first check, or earlier through {@link #warmUp()}.
+     */
     public static PasswordPolicy standard() {
-        return Holder.STANDARD;
+        return STANDARD;
+    }
+
+    /** Loads the list and dictionaries now, on the calling thread, so the first real check is fast. */
+    public void warmUp() {
+        loaded.get();
     }
 
     /**
@@ -132,7 +147,8 @@ public final class PasswordPolicy {
         String lower = normal.toLowerCase(Locale.ROOT);
         Set<String> problems = new LinkedHashSet<>();
         Set<String> advice = new LinkedHashSet<>();
-        if (common.contains(lower) || common.contains(lower.strip())) {
+        Loaded l = loaded.get();
+        if (l.common().contains(lower) || l.common().contains(lower.strip())) {
             problems.add("It is on a list of common or leaked passwords, which attackers try first.");
             advice.add("Choose something no one else would choose: a password seen in a breach is never safe again.");
         }
@@ -146,7 +162,7 @@ public final class PasswordPolicy {
             advice.add("Leave the product's name out of your password.");
         }
         if (problems.isEmpty()) {
-            Result result = estimator.estimate(normal);
+            Result result = l.estimator().estimate(normal);
             if (!result.isMinimumEntropyMet()) {
                 problems.add("It is too easy to guess: it follows a pattern (repeats, sequences, keyboard rows, "
                         + "dates or common words) that password-cracking tools try early.");
@@ -167,13 +183,13 @@ public final class PasswordPolicy {
 
     /** Number of entries in the common-password list. */
     public int commonPasswordCount() {
-        return common.size();
+        return loaded.get().common().size();
     }
 
     /** True when {@code password} (compared in lower case, after NFKC) is on the common-password list. */
     public boolean isCommon(String password) {
         requireNonNull(password, "password");
-        return common.contains(normalise(password).toLowerCase(Locale.ROOT));
+        return loaded.get().common().contains(normalise(password).toLowerCase(Locale.ROOT));
     }
 
     /**
@@ -217,7 +233,7 @@ public final class PasswordPolicy {
 
     /** Initialization-on-demand holder: the JVM loads the list once, on first use, without locks after that. */
     private static final class Holder {
-        static final PasswordPolicy STANDARD = new PasswordPolicy(loadBundled());
+        static final Loaded LOADED = build(loadBundled());
 
         private static Set<String> loadBundled() {
             try (InputStream in = PasswordPolicy.class.getResourceAsStream(LIST_RESOURCE)) {
