@@ -203,7 +203,29 @@ class DashboardBrowserTest {
         // The test closes its own two: the page sees them go by itself.
         web.until("the empty list", WAIT,
                 () -> web.find(".card .empty").map(e -> e.text().contains("No open connections through echo")).orElse(false));
+
+        // It refreshes only while it is visible (a hidden tab asks nothing), and stops when left.
+        web.script("""
+                window.connectionRequests = 0;
+                const fetchBefore = window.fetch;
+                window.fetch = (url, ...rest) => {
+                  if (String(url).startsWith('/api/v1/connections')) window.connectionRequests += 1;
+                  return fetchBefore(url, ...rest);
+                };
+                Object.defineProperty(document, 'hidden', { configurable: true, get: () => true });
+                document.dispatchEvent(new Event('visibilitychange'));
+                """);
+        web.until("the paused label", WAIT, () -> web.await("#live").text().contains("Paused"));
+        long whileHidden = connectionRequests();
+        Thread.sleep(3000);
+        assertThat(connectionRequests()).as("requests while hidden").isEqualTo(whileHidden);
+        web.script("delete document.hidden; document.dispatchEvent(new Event('visibilitychange'));");
+        web.until("a refresh as soon as it shows again", WAIT, () -> connectionRequests() > whileHidden);
+        web.until("the live label again", WAIT, () -> web.await("#live").text().contains("Live"));
         assertNoConsoleErrors("the connections page");
+        web.await("a[href='#/bans']").click();
+        awaitHeading("Bans");
+        long whenLeft = connectionRequests();
 
         // The editor, and a stale edit: someone else saves first, this form is told so.
         web.open(base + "#/forwards/echo");
@@ -212,6 +234,7 @@ class DashboardBrowserTest {
         web.await("#forward-form button[type=submit]").click();
         String stale = web.await("#form-problems.notice-warn").text();
         assertThat(stale).contains("Someone else changed this forward");
+        assertThat(connectionRequests()).as("connection requests after leaving the page").isEqualTo(whenLeft);
         web.open(base + "#/forwards/echo?again=1");
         web.await("input[name=listen]");
         web.script("window.scrollTo(0, 0)");
@@ -387,6 +410,11 @@ class DashboardBrowserTest {
                 .toList();
         consoleChecked = all.size();
         assertThat(errors).as("console errors during " + step).isEmpty();
+    }
+
+    /** How many requests for /api/v1/connections the page made since the test started counting. */
+    private long connectionRequests() {
+        return web.script("return window.connectionRequests").asLong(-1);
     }
 
     /** Clicks the button labelled {@code button} in the table row that mentions {@code rowText}. */
