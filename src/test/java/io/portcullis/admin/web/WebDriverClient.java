@@ -169,6 +169,24 @@ final class WebDriverClient implements AutoCloseable {
         return out;
     }
 
+    /** An element a script answered (its WebDriver reference). */
+    Element element(JsonNode reference) {
+        return new Element(reference.path(ELEMENT).asText());
+    }
+
+    /** The first element matching {@code css} whose text contains {@code text}. */
+    Optional<Element> findWithText(String css, String text) {
+        JsonNode found = script("return [...document.querySelectorAll(arguments[0])]"
+                + ".find((e) => e.textContent.includes(arguments[1])) || null;", css, text);
+        return found == null || found.isNull() ? Optional.empty() : Optional.of(new Element(found.path(ELEMENT).asText()));
+    }
+
+    /** Waits (bounded) for a displayed element matching {@code css} whose text contains {@code text}. */
+    Element awaitWithText(String css, String text) {
+        return until("a visible " + css + " with '" + text + "'", Duration.ofSeconds(15),
+                () -> findWithText(css, text).filter(Element::displayed).orElse(null));
+    }
+
     /** Waits (bounded) for a displayed element matching {@code css}. */
     Element await(String css, Duration timeout) {
         return until("a visible " + css, timeout, () -> find(css).filter(Element::displayed).orElse(null));
@@ -193,7 +211,7 @@ final class WebDriverClient implements AutoCloseable {
             }
             if (Instant.now().isAfter(deadline)) {
                 throw new AssertionError("waited " + timeout.toSeconds() + " s for " + what + " at " + currentUrl()
-                        + (last == null ? "" : " (last error: " + last.getMessage() + ")"));
+                        + (last == null ? "" : " (last error: " + last.getMessage() + ")") + "; the page said: " + pageText());
             }
             try {
                 Thread.sleep(100);
@@ -201,6 +219,17 @@ final class WebDriverClient implements AutoCloseable {
                 Thread.currentThread().interrupt();
                 throw new AssertionError("interrupted while waiting for " + what);
             }
+        }
+    }
+
+    /** What the page shows (main and the toasts), shortened, for failure messages. */
+    private String pageText() {
+        try {
+            String text = script("return [...document.querySelectorAll('main, #toasts')].map((e) => e.innerText).join(' | ')").asText();
+            text = text.replaceAll("\\s+", " ").strip();
+            return text.length() > 600 ? text.substring(0, 600) + "…" : text;
+        } catch (RuntimeException e) {
+            return "(unreadable: " + e.getMessage() + ")";
         }
     }
 

@@ -10,6 +10,7 @@ export async function renderAccount(ctx) {
   const { view } = ctx;
   const session = await ctx.refreshSession();
   if (!ctx.alive() || !session) return;
+  const passwordBox = passwordCard(ctx);
   const totpBox = h('section', { class: 'card', id: 'totp', 'aria-labelledby': 'totp-title' });
   const tokensBox = h('section', { class: 'card card-flush', id: 'tokens', 'aria-labelledby': 'tokens-title' });
 
@@ -20,7 +21,7 @@ export async function renderAccount(ctx) {
     session.totpEnabled ? null : session.totpRequired
       ? notice('warn', h('strong', {}, 'Set up two-factor to continue. '), 'This gateway requires a second factor for every user; the other pages open once it is on.')
       : notice('warn', h('strong', {}, 'Two-factor is off. '), 'Anyone with your password can administer this gateway. Turn it on below.'),
-    h('div', { class: 'grid-2' }, totpBox, passwordCard()),
+    h('div', { class: 'grid-2' }, totpBox, passwordBox),
     tokensBox);
   renderTotp(ctx, totpBox, session);
   try {
@@ -33,7 +34,7 @@ export async function renderAccount(ctx) {
   }
 }
 
-function passwordCard() {
+function passwordCard(ctx) {
   const current = field('Current password', input({ type: 'password', autocomplete: 'current-password' }), { name: 'current' });
   const password = field('New password', input({ type: 'password', autocomplete: 'new-password' }),
     { name: 'password', hint: 'A long passphrase is best. Passwords found in known breaches are refused.' });
@@ -54,7 +55,9 @@ function passwordCard() {
       // The session was renewed: every later change needs its new CSRF token.
       if (renewed && renewed.csrf) api.setCsrf(renewed.csrf);
       form.reset();
-      toast('Password changed.');
+      // The gateway ends every session of this user and opens a new one for this browser: its CSRF token is new.
+      await ctx.refreshSession();
+      toast('Password changed. Your other sessions have ended.');
     } catch (error) {
       api.showProblems(error, fields, box);
     } finally {
@@ -62,7 +65,7 @@ function passwordCard() {
     }
   } }, box, current.el, password.el, again.el, h('div', { class: 'actions' }, submit));
   return h('section', { class: 'card', 'aria-labelledby': 'password-title' },
-    h('h2', { id: 'password-title' }, 'Password'), h('p', { class: 'muted' }, 'Other sessions stay signed in until they expire.'), form);
+    h('h2', { id: 'password-title' }, 'Password'), h('p', { class: 'muted' }, 'Changing it ends your other sessions (other browsers, other devices); this one goes on.'), form);
 }
 
 function renderTotp(ctx, box, session) {

@@ -6,6 +6,7 @@ import { renderSetup } from './setup.js';
 import { renderLogin } from './login.js';
 import { renderOverview } from './overview.js';
 import { renderForwards, renderForwardEditor } from './forwards.js';
+import { renderConnections } from './connections.js';
 import { renderBans } from './bans.js';
 import { renderPorts } from './ports.js';
 import { renderAudit } from './audit.js';
@@ -19,6 +20,7 @@ const routes = [
   { path: '/forwards', render: renderForwards, title: 'Forwards', nav: '/forwards' },
   { path: '/forwards/new', render: renderForwardEditor, title: 'New forward', nav: '/forwards' },
   { path: '/forwards/:name', render: renderForwardEditor, title: 'Forward', nav: '/forwards' },
+  { path: '/connections', render: renderConnections, title: 'Connections', nav: '/connections' },
   { path: '/bans', render: renderBans, title: 'Bans', nav: '/bans' },
   { path: '/ports', render: renderPorts, title: 'Ports', nav: '/ports' },
   { path: '/audit', render: renderAudit, title: 'Audit log', nav: '/audit' },
@@ -116,8 +118,13 @@ async function route() {
 
   document.title = `${r.title} · Portcullis`;
   for (const link of document.querySelectorAll('[data-nav]')) {
-    if (link.dataset.nav === r.nav) link.setAttribute('aria-current', 'page');
-    else link.removeAttribute('aria-current');
+    if (link.dataset.nav === r.nav) {
+      link.setAttribute('aria-current', 'page');
+      // On a phone the nav scrolls sideways: keep the current page's item in sight.
+      if (link.offsetParent && link.parentElement.scrollWidth > link.parentElement.clientWidth) link.scrollIntoView({ block: 'nearest', inline: 'nearest' });
+    } else {
+      link.removeAttribute('aria-current');
+    }
   }
   if (r.admin && state.session.role !== 'admin') {
     mount(main, h('div', { class: 'page-head' }, h('h1', {}, r.title)),
@@ -174,7 +181,17 @@ document.getElementById('logout').addEventListener('click', async () => {
   try {
     await api.post('/logout');
   } catch (error) {
-    if (error.status !== 401) toast(error.message, 'bad');
+    if (error.status === 403 && error.code === 'csrf') {
+      // The session was renewed elsewhere (another tab changed the password): ask for its token, try once more.
+      try {
+        api.setCsrf((await api.get('/session')).csrf);
+        await api.post('/logout');
+      } catch (again) {
+        if (again.status !== 401) toast(again.message, 'bad');
+      }
+    } else if (error.status !== 401) {
+      toast(error.message, 'bad');
+    }
   }
   setSession(null);
   go('#/login');

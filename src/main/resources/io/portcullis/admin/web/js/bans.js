@@ -2,7 +2,14 @@
 
 import * as api from './api.js';
 import { h, mount, field, input, select, table, toast, confirmDialog } from './dom.js';
-import { count, dateTime, relative, remaining } from './format.js';
+import { count, dateTime, duration, relative, remaining, toDate } from './format.js';
+
+/** The time left: the API's remaining when it gives one, else until minus now. */
+function left(ban) {
+  if (ban.remaining !== undefined && ban.remaining !== null) return remaining(ban.remaining);
+  const until = toDate(ban.until);
+  return until ? duration(Math.max(0, (until.getTime() - Date.now()) / 1000)) : '—';
+}
 
 export async function renderBans(ctx) {
   const { view } = ctx;
@@ -23,10 +30,10 @@ export async function renderBans(ctx) {
 
   const columns = [
     { label: 'Network', primary: true, render: (b) => h('div', {}, h('code', { class: 'name' }, b.network),
-      h('div', { class: 'sub' }, b.reason || 'no reason given')) },
+      h('div', { class: 'sub' }, b.reason || 'no reason given', b.manual === true ? ' · by hand' : b.manual === false ? ' · automatic' : '')) },
     { label: 'Since', render: (b) => h('span', { title: dateTime(b.since) }, relative(b.since)) },
     { label: 'Until', render: (b) => (b.until ? h('span', { title: dateTime(b.until) }, dateTime(b.until)) : 'lifted by hand') },
-    { label: 'Remaining', num: true, render: (b) => remaining(b.remaining) },
+    { label: 'Remaining', num: true, render: (b) => left(b) },
     { label: 'Bans', num: true, render: (b) => count(b.count) },
   ];
   if (canWrite) columns.push({ label: 'Actions', actions: true, render: (b) => h('button', { type: 'button', class: 'btn btn-small', onclick: () => lift(b) }, 'Lift') });

@@ -5,7 +5,9 @@ import uPlot from '/webjars/uplot/1.6.30/dist/uPlot.esm.js';
 import { rate } from './format.js';
 
 const POINTS = 180;
-const FIRST_POINTS = 60;
+// A new chart spans about a second per 35 px (half a minute on a desktop, ten seconds on a phone) and
+// widens as samples come, up to POINTS seconds.
+const firstPoints = (width) => Math.max(10, Math.min(60, Math.round(width / 35)));
 
 // Round steps for a bytes axis: powers of two of B, KiB, MiB and GiB (512 KiB, 1 MiB, 1.5 MiB...).
 const BYTE_STEPS = [];
@@ -29,7 +31,7 @@ export class TrafficChart {
     this.out = [];
     this.last = null;
     const now = Math.floor(Date.now() / 1000);
-    for (let i = FIRST_POINTS; i > 0; i -= 1) {
+    for (let i = firstPoints(container.clientWidth); i > 0; i -= 1) {
       this.times.push(now - i);
       this.in.push(null);
       this.out.push(null);
@@ -59,7 +61,8 @@ export class TrafficChart {
       series: [
         {},
         { label: 'In', stroke: cssVar('--chart-in'), width: 2, fill: `${cssVar('--chart-in')}22`, points: { show: false } },
-        { label: 'Out', stroke: cssVar('--chart-out'), width: 2, fill: `${cssVar('--chart-out')}22`, points: { show: false } },
+        // Dashed, so that In shows through where both are the same (an echo, a mirror).
+        { label: 'Out', stroke: cssVar('--chart-out'), width: 2, dash: [7, 5], fill: `${cssVar('--chart-out')}22`, points: { show: false } },
       ],
     };
   }

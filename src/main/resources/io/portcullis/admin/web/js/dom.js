@@ -99,17 +99,37 @@ export function notice(kind, ...children) {
  */
 export function table(columns, rows, { empty = 'Nothing here yet.', rowClass, caption } = {}) {
   if (!rows.length) return h('div', { class: 'empty' }, empty);
+  const { wrap, body } = tableShell(columns, caption);
+  append(body, rows.map((row) => tableRow(columns, row, rowClass)));
+  return wrap;
+}
+
+/** An empty table() with its head: {wrap, body}; rows go into body (see tableRow). */
+export function tableShell(columns, caption) {
   const head = h('tr', {}, columns.map((c) =>
     h('th', { scope: 'col', class: c.num ? 'num' : null }, c.actions ? h('span', { class: 'sr-only' }, c.label || 'Actions') : c.label)));
-  const body = rows.map((row) => h('tr', { class: rowClass ? rowClass(row) : null }, columns.map((c) => {
-    const content = c.render(row);
-    const classes = [c.num ? 'num' : null, c.primary ? 'primary' : null, c.actions ? 'actions-cell' : null, c.cls];
-    if (c.primary || c.actions) return h('td', { class: classes }, content);
-    return h('td', { class: classes, 'data-label': c.label }, h('div', { class: 'cell' }, content));
-  })));
-  return h('div', { class: 'table-wrap' },
+  const body = h('tbody');
+  const wrap = h('div', { class: 'table-wrap' },
     h('table', { class: 'table stacked' }, caption ? h('caption', { class: 'sr-only' }, caption) : null,
-      h('thead', {}, head), h('tbody', {}, body)));
+      h('thead', {}, head), body));
+  return { wrap, body };
+}
+
+/** One row of table(): for pages that add, update and remove rows in place. */
+export function tableRow(columns, row, rowClass) {
+  return h('tr', { class: rowClass ? rowClass(row) : null }, columns.map((c) => tableCell(c, c.render(row))));
+}
+
+/** One cell of a table() row; tableCellContent() finds where its content goes, to update it in place. */
+export function tableCell(column, content) {
+  const c = column;
+  const classes = [c.num ? 'num' : null, c.primary ? 'primary' : null, c.actions ? 'actions-cell' : null, c.cls];
+  if (c.primary || c.actions) return h('td', { class: classes }, content);
+  return h('td', { class: classes, 'data-label': c.label }, h('div', { class: 'cell' }, content));
+}
+
+export function tableCellContent(td) {
+  return td.querySelector(':scope > .cell') || td;
 }
 
 /** A short message in the corner. */

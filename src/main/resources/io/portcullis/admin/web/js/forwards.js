@@ -38,7 +38,7 @@ export async function renderForwards(ctx) {
       h('div', { class: 'nowrap' }, healthDot(f), h('a', { class: 'name', href: `#/forwards/${encodeURIComponent(f.name)}` }, f.name), ' ', sourceBadge(f)),
       h('div', { class: 'sub' }, `${protocol(f).toUpperCase()} · ${health(f).text}`)) },
     { label: 'Listen → targets', render: (f) => routeView(f) },
-    { label: 'Open', num: true, render: (f) => count(counters(f).open) },
+    { label: 'Open', num: true, render: (f) => h('a', { class: 'count-link', href: `#/connections?forward=${encodeURIComponent(f.name)}`, title: `Open connections of ${f.name}` }, count(counters(f).open)) },
     { label: 'Traffic', num: true, render: (f) => bytes(counters(f).bytesIn + counters(f).bytesOut) },
     { label: 'Actions', actions: true, render: (f) => (f.source === 'file' || !canWrite
       ? h('a', { class: 'btn btn-small', href: `#/forwards/${encodeURIComponent(f.name)}` }, 'View')
@@ -300,7 +300,7 @@ function statusCard(forward) {
     h('h2', {}, 'Status'),
     h('p', {}, h('span', { class: `dot dot-${hs.kind}` }), hs.text),
     h('dl', { class: 'facts' },
-      h('dt', {}, 'Open'), h('dd', { class: 'num' }, count(c.open)),
+      h('dt', {}, 'Open'), h('dd', { class: 'num' }, h('a', { class: 'count-link', href: `#/connections?forward=${encodeURIComponent(forward.name)}`, title: `Open connections of ${forward.name}` }, count(c.open))),
       h('dt', {}, 'Total'), h('dd', { class: 'num' }, count(c.total)),
       h('dt', {}, 'In'), h('dd', { class: 'num' }, bytes(c.bytesIn)),
       h('dt', {}, 'Out'), h('dd', { class: 'num' }, bytes(c.bytesOut)),

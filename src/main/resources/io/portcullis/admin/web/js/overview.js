@@ -44,7 +44,10 @@ export async function renderOverview(ctx) {
       h('div', { class: 'nowrap' }, healthDot(f), h('a', { class: 'name', href: `#/forwards/${encodeURIComponent(f.name)}` }, f.name), ' ', sourceBadge(f)),
       h('div', { class: 'sub' }, `${protocol(f).toUpperCase()} · ${health(f).text}`)) },
     { label: 'Listen → targets', render: (f) => routeView(f) },
-    { label: 'Open', num: true, render: (f) => cell(f.name, 'open', count(live.get(f.name).open)) },
+    { label: 'Open', num: true, render: (f) => h('a', {
+      class: 'count-link', href: `#/connections?forward=${encodeURIComponent(f.name)}`, 'data-connections': f.name,
+      title: `Open connections of ${f.name}`,
+    }, cell(f.name, 'open', count(live.get(f.name).open))) },
     { label: 'Total', num: true, render: (f) => cell(f.name, 'total', count(live.get(f.name).total)) },
     { label: 'In', num: true, render: (f) => cell(f.name, 'bytesIn', bytes(live.get(f.name).bytesIn)) },
     { label: 'Out', num: true, render: (f) => cell(f.name, 'bytesOut', bytes(live.get(f.name).bytesOut)) },
