@@ -235,7 +235,7 @@ final class TcpConnection {
         if (peer instanceof DuplexChannel duplex && peer.isActive()) {
             peer.flush();
             peer.writeAndFlush(io.netty.buffer.Unpooled.EMPTY_BUFFER)
-                    .addListener(x -> duplex.shutdownOutput());
+                    .addListener(x -> Relay.shutdownOutput(duplex));
         } else {
             close(fromClient ? "client closed" : "target closed");
         }
