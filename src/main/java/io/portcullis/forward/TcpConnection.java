@@ -233,6 +233,10 @@ final class TcpConnection {
             return;
         }
         if (peer instanceof DuplexChannel duplex && peer.isActive()) {
+            // Once the peer has our FIN, its own FIN ends the connection: Netty then closes the channel
+            // instead of calling shutdown(SHUT_RD) first, which fails with ENOTCONN on a socket that has
+            // both FINs (and builds a NotYetConnectedException with a stack trace each time).
+            peer.config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, false);
             peer.flush();
             peer.writeAndFlush(io.netty.buffer.Unpooled.EMPTY_BUFFER)
                     .addListener(x -> Relay.shutdownOutput(duplex));
