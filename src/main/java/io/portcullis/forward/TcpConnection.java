@@ -45,7 +45,6 @@ final class TcpConnection {
     private long lastActivity;
     int sweepIndex = -1;
     private long id;
-    private final long openedAtMillis = System.currentTimeMillis();
 
     TcpConnection(ForwardRuntime runtime, int offset, Channel client) {
         this.runtime = runtime;
@@ -57,17 +56,16 @@ final class TcpConnection {
         this.lastActivity = sweeper.now;
     }
 
-    /** What the API lists; read from another thread, so the byte counts may be a moment old. */
-    OpenConnection view() {
+    /** What the API lists; called on the connection's event loop. */
+    OpenConnection view(long nowNanos, java.time.Instant now) {
         Upstream u = upstream;
         return new OpenConnection(id, rules.forward().name(), Addresses.format(client.remoteAddress()),
                 u != null ? Addresses.format(u.socketAddress(offset)) : null,
-                java.time.Instant.ofEpochMilli(openedAtMillis), bytesIn, bytesOut);
+                now.minusNanos(nowNanos - startNanos), bytesIn, bytesOut);
     }
 
-    /** Closes from outside the event loop (an admin's request). */
-    void closeFromOutside() {
-        client.eventLoop().execute(() -> close("closed by an admin"));
+    long id() {
+        return id;
     }
 
     /** Called when the client's connection is accepted. */
@@ -95,10 +93,8 @@ final class TcpConnection {
             return;
         }
         stats.totalConnections.increment();
-        id = runtime.engine().register(this);
-        if (idleNanos > 0) {
-            sweeper.add(this);
-        }
+        // Listed by its event loop's sweeper (the admin API asks the loops), idle timeout or not.
+        id = sweeper.add(this);
         client.pipeline().addLast(new RelayHandler(this, true));
         connect();
     }
@@ -116,7 +112,7 @@ final class TcpConnection {
 
     /** Called by the sweeper: closes the connection when nothing has moved either way for the idle timeout. */
     void checkIdle(long now) {
-        if (now - lastActivity > idleNanos) {
+        if (idleNanos > 0 && now - lastActivity > idleNanos) {
             close("idle timeout");
         }
     }
@@ -295,9 +291,6 @@ final class TcpConnection {
             early.clear();
         }
         runtime.stats.openConnections.decrementAndGet();
-        if (id != 0) {
-            runtime.engine().unregister(id);
-        }
         if (upstream != null) {
             upstream.active.decrementAndGet();
         }
