@@ -6,7 +6,9 @@
 #
 # Usage: bench/http-rounds.sh [ROUNDS]   (default 5; 1-20)
 #        Knobs: BENCH_DURATION (s per run, 10), BENCH_WARMUP_SECS (10), BENCH_WRK_THREADS (2),
-#               BENCH_WRK_CONNS (50), BENCH_INSTALL=0 (no apt-get)
+#               BENCH_WRK_CONNS (50), BENCH_INSTALL=0 (no apt-get),
+#               BENCH_BASELINE_JAR=PATH: a third forwarder, another build of Portcullis (say, the commit before a
+#               change), run and measured the same way in the same rounds (P B H ...), printed in a second table.
 set -uo pipefail
 BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 LIB=$BENCH_DIR/lib
@@ -45,8 +47,10 @@ JAVA=$(find_java) || die "no JDK 21+ found (set JAVA_HOME)"
 (cd "$REPO_ROOT" && JAVA_HOME=$(dirname "$(dirname "$JAVA")") ./mvnw -B -q -DskipTests package >"$WORK/build.log" 2>&1) \
   || die "build failed: $(tail -5 "$WORK/build.log")"
 
-BACKEND_HTTP=11380 P_PC=11381 P_HA=11382
-for p in $BACKEND_HTTP $P_PC $P_HA; do
+BACKEND_HTTP=11380 P_PC=11381 P_HA=11382 P_BL=11383
+BASELINE=${BENCH_BASELINE_JAR:-}
+[[ -z $BASELINE || -f $BASELINE ]] || die "BENCH_BASELINE_JAR=$BASELINE: no such file"
+for p in $BACKEND_HTTP $P_PC $P_HA $P_BL; do
   tcp_port_busy "$p" && die "port $p is in use; stop what holds it"
 done
 # shellcheck source=lib/measure.sh
@@ -81,6 +85,16 @@ start_group haproxy haproxy -db -f "$WORK/haproxy.cfg"
 # shellcheck disable=SC2086
 start_group portcullis "$JAVA" --enable-native-access=ALL-UNNAMED ${PORTCULLIS_JVM_OPTS:--Xms256m -Xmx1g -XX:+UseParallelGC} \
   -jar "$REPO_ROOT/target/portcullis.jar" run -c "$WORK/portcullis.yaml"
+if [[ -n $BASELINE ]]; then
+  # Its own data directory and admin address, so that the two gateways share nothing but the backend.
+  sed -e "s|data-dir: $WORK/data|data-dir: $WORK/data-baseline|" -e "s|127.0.0.1:$P_PC|127.0.0.1:$P_BL|" \
+    "$WORK/portcullis.yaml" >"$WORK/baseline.yaml"
+  printf 'admin:\n  listen: 127.0.0.1:%s\n' $((P_BL + 8000)) >>"$WORK/baseline.yaml"
+  # shellcheck disable=SC2086
+  start_group baseline "$JAVA" --enable-native-access=ALL-UNNAMED ${PORTCULLIS_JVM_OPTS:--Xms256m -Xmx1g -XX:+UseParallelGC} \
+    -jar "$BASELINE" run -c "$WORK/baseline.yaml"
+  wait_tcp $P_BL 60 || die "the baseline portcullis did not start (see $WORK/baseline.log)"
+fi
 wait_tcp $P_HA 20 || die "haproxy did not start (see $WORK/haproxy.log)"
 wait_tcp $P_PC 60 || die "portcullis did not start (see $WORK/portcullis.log)"
 
@@ -97,21 +111,29 @@ wrk_run() { # SECS PORT [close] -> "rps p99" or "err"
   fi
 }
 log "warm-up: ${WARMUP}s each, keep-alive and close, both forwarders"
-for p in $P_PC $P_HA; do
+for p in $P_PC ${BASELINE:+$P_BL} $P_HA; do
   wrk_run "$WARMUP" $p >/dev/null
   wrk_run "$WARMUP" $p close >/dev/null
 done
 
 rows=()
+brows=()
 for ((r = 1; r <= ROUNDS; r++)); do
   read -r pk_rps pk_p99 <<<"$(wrk_run "$SECS" $P_PC)"
+  [[ -n $BASELINE ]] && read -r bk_rps bk_p99 <<<"$(wrk_run "$SECS" $P_BL)"
   read -r hk_rps hk_p99 <<<"$(wrk_run "$SECS" $P_HA)"
   sleep 1
   read -r pc_cps pc_p99 <<<"$(wrk_run "$SECS" $P_PC close)"
   sleep 2
+  if [[ -n $BASELINE ]]; then
+    read -r bc_cps bc_p99 <<<"$(wrk_run "$SECS" $P_BL close)"
+    sleep 2
+  fi
   read -r hc_cps hc_p99 <<<"$(wrk_run "$SECS" $P_HA close)"
   sleep 2
   rows+=("$r $pk_rps $pk_p99 $hk_rps $hk_p99 $pc_cps $pc_p99 $hc_cps $hc_p99")
+  [[ -n $BASELINE ]] && brows+=("$r $pk_rps $pk_p99 $bk_rps $bk_p99 $pc_cps $pc_p99 $bc_cps $bc_p99") \
+    && log "round $r: baseline keep-alive req/s $bk_rps (p99 $bk_p99 ms); close conn/s $bc_cps"
   log "round $r: keep-alive req/s $pk_rps vs $hk_rps (p99 $pk_p99 vs $hk_p99 ms); close conn/s $pc_cps vs $hc_cps"
 done
 
@@ -126,7 +148,8 @@ for row in "${rows[@]}"; do
   set -- $row
   echo "| $1 | $2 | $4 | $3 | $5 | $6 | $8 | $7 | $9 |"
 done
-printf '%s\n' "${rows[@]}" | python3 -c '
+medians() {
+  python3 -c '
 import sys, statistics
 rows = [l.split() for l in sys.stdin if l.strip()]
 def med(i):
@@ -135,3 +158,17 @@ def med(i):
 m = [med(i) for i in range(1, 9)]
 print("| **median** | **%.0f** | **%.0f** | **%.2f** | **%.2f** | **%.0f** | **%.0f** | **%.2f** | **%.2f** |" % (m[0], m[2], m[1], m[3], m[4], m[6], m[5], m[7]))
 '
+}
+printf '%s\n' "${rows[@]}" | medians
+if [[ -n $BASELINE ]]; then
+  echo
+  echo "## This build (Portcullis) beside the baseline ($BASELINE), the same rounds"
+  echo
+  echo "| round | keep-alive req/s Portcullis | baseline | p99 ms Portcullis | baseline | close conn/s Portcullis | baseline | close p99 ms Portcullis | baseline |"
+  echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|"
+  for row in "${brows[@]}"; do
+    set -- $row
+    echo "| $1 | $2 | $4 | $3 | $5 | $6 | $8 | $7 | $9 |"
+  done
+  printf '%s\n' "${brows[@]}" | medians
+fi

@@ -28,6 +28,8 @@ public final class ForwardEngine implements AutoCloseable {
     private final Map<String, ForwardRuntime> running = new LinkedHashMap<>();
     /** One per event loop, filled before any connection exists and only read afterwards. */
     private final Map<io.netty.channel.EventLoop, IdleSweeper> sweepers = new java.util.IdentityHashMap<>();
+    /** The same sweepers by loop number, as connection ids name them. */
+    private final List<IdleSweeper> loopSweepers = new ArrayList<>();
     private final List<Forward> disabled = new ArrayList<>();
     private volatile boolean logConnections;
     private Settings settings;
@@ -49,7 +51,9 @@ public final class ForwardEngine implements AutoCloseable {
         this.group = transport.newGroup(eventLoops, "portcullis-io");
         for (io.netty.util.concurrent.EventExecutor e : group) {
             io.netty.channel.EventLoop loop = (io.netty.channel.EventLoop) e;
-            sweepers.put(loop, new IdleSweeper(loop));
+            IdleSweeper sweeper = new IdleSweeper(loop, loopSweepers.size(), eventLoops);
+            sweepers.put(loop, sweeper);
+            loopSweepers.add(sweeper);
         }
         this.explainer = explainer;
         this.logConnections = settings.logConnections();
@@ -156,40 +160,69 @@ public final class ForwardEngine implements AutoCloseable {
         return out;
     }
 
-    private final java.util.concurrent.ConcurrentHashMap<Long, TcpConnection> open = new java.util.concurrent.ConcurrentHashMap<>();
-    private final java.util.concurrent.atomic.AtomicLong nextConnectionId = new java.util.concurrent.atomic.AtomicLong();
+    /** How long an admin's question waits for a busy event loop. */
+    private static final long ASK_LOOP_SECONDS = 5;
 
-    long register(TcpConnection c) {
-        long id = nextConnectionId.incrementAndGet();
-        open.put(id, c);
-        return id;
-    }
-
-    void unregister(long id) {
-        open.remove(id);
-    }
-
-    /** The open TCP connections, oldest first; of one forward when {@code forward} is given. */
+    /**
+     * The open TCP connections, oldest first; of one forward when {@code forward} is given. Each event loop
+     * lists its own (a task on the loop), so that opening and closing a connection touches nothing shared.
+     */
     public List<OpenConnection> connections(java.util.Optional<String> forward) {
+        long nowNanos = System.nanoTime();
+        java.time.Instant now = java.time.Instant.now();
+        List<java.util.concurrent.Future<List<OpenConnection>>> asked = new ArrayList<>();
+        for (IdleSweeper s : loopSweepers) {
+            asked.add(onLoop(s, () -> {
+                List<OpenConnection> views = new ArrayList<>();
+                s.views(views, nowNanos, now);
+                return views;
+            }));
+        }
         List<OpenConnection> out = new ArrayList<>();
-        for (TcpConnection c : open.values()) {
-            OpenConnection v = c.view();
-            if (forward.isEmpty() || forward.get().equals(v.forward())) {
-                out.add(v);
+        for (var f : asked) {
+            for (OpenConnection v : answer(f, List.<OpenConnection>of())) {
+                if (forward.isEmpty() || forward.get().equals(v.forward())) {
+                    out.add(v);
+                }
             }
         }
-        out.sort(java.util.Comparator.comparingLong(OpenConnection::id));
+        out.sort(java.util.Comparator.comparing(OpenConnection::openedAt).thenComparingLong(OpenConnection::id));
         return out;
     }
 
     /** Closes one open connection; false when there is none with that id (any more). */
     public boolean closeConnection(long id) {
-        TcpConnection c = open.get(id);
-        if (c == null) {
+        if (id <= 0) {
             return false;
         }
-        c.closeFromOutside();
-        return true;
+        IdleSweeper s = loopSweepers.get(IdleSweeper.loopOf(id, loopSweepers.size()));
+        return answer(onLoop(s, () -> s.close(id)), false);
+    }
+
+    private static <T> java.util.concurrent.Future<T> onLoop(IdleSweeper s, java.util.concurrent.Callable<T> task) {
+        if (s.loop.inEventLoop()) {
+            try {
+                return java.util.concurrent.CompletableFuture.completedFuture(task.call());
+            } catch (Exception e) {
+                return java.util.concurrent.CompletableFuture.failedFuture(e);
+            }
+        }
+        try {
+            return s.loop.submit(task);
+        } catch (java.util.concurrent.RejectedExecutionException stopped) {
+            return java.util.concurrent.CompletableFuture.failedFuture(stopped);
+        }
+    }
+
+    private static <T> T answer(java.util.concurrent.Future<T> f, T otherwise) {
+        try {
+            return f.get(ASK_LOOP_SECONDS, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return otherwise;
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            return otherwise;
+        }
     }
 
     /** Open TCP connections over all forwards. */

@@ -6,9 +6,13 @@ import java.util.ArrayList;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Closes idle TCP connections of one event loop. One timer per event loop scans its connections' last
- * activity, instead of a timer per connection: nothing is scheduled or cancelled per connection, and a read
- * costs one field write.
+ * The open TCP connections of one event loop, and the closing of idle ones. One timer per event loop scans
+ * its connections' last activity, instead of a timer per connection: nothing is scheduled or cancelled per
+ * connection, and a read costs one field write.
+ *
+ * <p>It is also the registry the admin API lists and closes connections from ({@link ForwardEngine#connections}):
+ * a connection costs an add to and a removal from this loop's list and a counter on the loop, with no shared
+ * map, lock or atomic per connection. The admin's questions run as tasks on the loop instead.
  *
  * <p>Lives on its event loop only; needs no locks. Resolution is {@link #TICK_MILLIS}.
  */
@@ -18,16 +22,50 @@ final class IdleSweeper {
 
     private final ArrayList<TcpConnection> connections = new ArrayList<>();
     private final ScheduledFuture<?> timer;
+    private final int index;
+    private final int loops;
+    private long sequence;
     /** The time of the last tick; connections stamp their activity with it rather than reading the clock. */
     long now = System.nanoTime();
 
-    IdleSweeper(EventLoop loop) {
+    final EventLoop loop;
+
+    /** The sweeper of loop number {@code index} of {@code loops}; connection ids are unique over all of them. */
+    IdleSweeper(EventLoop loop, int index, int loops) {
+        this.loop = loop;
+        this.index = index;
+        this.loops = loops;
         timer = loop.scheduleAtFixedRate(this::tick, TICK_MILLIS, TICK_MILLIS, TimeUnit.MILLISECONDS);
     }
 
-    void add(TcpConnection c) {
+    /** Adds an open connection and returns its id: unique over all loops, never reused, and naming its loop. */
+    long add(TcpConnection c) {
         c.sweepIndex = connections.size();
         connections.add(c);
+        return ++sequence * loops + index;
+    }
+
+    /** The loop whose connection has {@code id}. */
+    static int loopOf(long id, int loops) {
+        return (int) Math.floorMod(id, (long) loops);
+    }
+
+    /** On the loop: what the admin sees of each open connection. */
+    void views(java.util.List<OpenConnection> out, long nowNanos, java.time.Instant now) {
+        for (TcpConnection c : connections) {
+            out.add(c.view(nowNanos, now));
+        }
+    }
+
+    /** On the loop: closes the connection with {@code id}; false when it is not (or no longer) open. */
+    boolean close(long id) {
+        for (TcpConnection c : connections) {
+            if (c.id() == id) {
+                c.close("closed by an admin");
+                return true;
+            }
+        }
+        return false;
     }
 
     void remove(TcpConnection c) {

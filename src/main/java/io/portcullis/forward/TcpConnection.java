@@ -45,7 +45,6 @@ final class TcpConnection {
     private long lastActivity;
     int sweepIndex = -1;
     private long id;
-    private final long openedAtMillis = System.currentTimeMillis();
 
     TcpConnection(ForwardRuntime runtime, int offset, Channel client) {
         this.runtime = runtime;
@@ -57,17 +56,16 @@ final class TcpConnection {
         this.lastActivity = sweeper.now;
     }
 
-    /** What the API lists; read from another thread, so the byte counts may be a moment old. */
-    OpenConnection view() {
+    /** What the API lists; called on the connection's event loop. */
+    OpenConnection view(long nowNanos, java.time.Instant now) {
         Upstream u = upstream;
         return new OpenConnection(id, rules.forward().name(), Addresses.format(client.remoteAddress()),
                 u != null ? Addresses.format(u.socketAddress(offset)) : null,
-                java.time.Instant.ofEpochMilli(openedAtMillis), bytesIn, bytesOut);
+                now.minusNanos(nowNanos - startNanos), bytesIn, bytesOut);
     }
 
-    /** Closes from outside the event loop (an admin's request). */
-    void closeFromOutside() {
-        client.eventLoop().execute(() -> close("closed by an admin"));
+    long id() {
+        return id;
     }
 
     /** Called when the client's connection is accepted. */
@@ -95,10 +93,8 @@ final class TcpConnection {
             return;
         }
         stats.totalConnections.increment();
-        id = runtime.engine().register(this);
-        if (idleNanos > 0) {
-            sweeper.add(this);
-        }
+        // Listed by its event loop's sweeper (the admin API asks the loops), idle timeout or not.
+        id = sweeper.add(this);
         client.pipeline().addLast(new RelayHandler(this, true));
         connect();
     }
@@ -116,7 +112,7 @@ final class TcpConnection {
 
     /** Called by the sweeper: closes the connection when nothing has moved either way for the idle timeout. */
     void checkIdle(long now) {
-        if (now - lastActivity > idleNanos) {
+        if (idleNanos > 0 && now - lastActivity > idleNanos) {
             close("idle timeout");
         }
     }
@@ -233,9 +229,13 @@ final class TcpConnection {
             return;
         }
         if (peer instanceof DuplexChannel duplex && peer.isActive()) {
+            // Once the peer has our FIN, its own FIN ends the connection: Netty then closes the channel
+            // instead of calling shutdown(SHUT_RD) first, which fails with ENOTCONN on a socket that has
+            // both FINs (and builds a NotYetConnectedException with a stack trace each time).
+            peer.config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, false);
             peer.flush();
             peer.writeAndFlush(io.netty.buffer.Unpooled.EMPTY_BUFFER)
-                    .addListener(x -> duplex.shutdownOutput());
+                    .addListener(x -> Relay.shutdownOutput(duplex));
         } else {
             close(fromClient ? "client closed" : "target closed");
         }
@@ -291,9 +291,6 @@ final class TcpConnection {
             early.clear();
         }
         runtime.stats.openConnections.decrementAndGet();
-        if (id != 0) {
-            runtime.engine().unregister(id);
-        }
         if (upstream != null) {
             upstream.active.decrementAndGet();
         }
