@@ -127,9 +127,7 @@ public final class Gateway implements ControlActions {
                     ? TlsIdentity.fromPem(settings.tlsCertificate().get(), settings.tlsKey().orElseThrow())
                     : TlsIdentity.selfSigned(dataDir, certificateNames(settings));
             InstantSource clock = InstantSource.system();
-            // The password list and nbvcxz's dictionaries take seconds to load; the first setup or password
-            // change is the first to need them, so they load beside the listener rather than before it.
-            Thread.ofPlatform().daemon().name("password-policy-load").start(() -> PasswordPolicy.standard().warmUp());
+            // The password list loads when a password is checked (setup, a change, a new user), not at start.
             Accounts accounts = new Accounts(store, PasswordPolicy.standard(), PasswordHasher.standard(), clock, settings.requireTotp());
             GatewayAdmin backend = new GatewayAdmin(this);
             LoginThrottle throttle = new LoginThrottle(clock, settings.loginFailuresPerHour(), 10, 100_000, backend::loginOffence);

@@ -32,8 +32,8 @@ import me.gosimple.nbvcxz.scoring.Result;
  *
  * <p>Length is counted in Unicode code points, after normalising to NFKC ({@link #normalise}). The same
  * normalisation happens before {@link PasswordHasher} hashes, so what is checked is what is stored. The list
- * is loaded once, lazily and thread-safely, on the first {@link #standard()}: that first call takes about a
- * second (the list and nbvcxz's dictionaries), so a server calls it at start-up. Checks after that take
+ * is loaded lazily and thread-safely by the first check (about a second: the list and nbvcxz's dictionaries)
+ * and let go ten minutes after the last one, since a gateway checks passwords rarely. Checks after that take
  * milliseconds: a passphrase of words about 1 ms, a random 12-character string 10-40 ms, as nbvcxz looks for
  * near-misses of every dictionary word in it. Instances are immutable and thread-safe.
  */
@@ -62,7 +62,7 @@ public final class PasswordPolicy {
             "Use four or more random words, such as a phrase no one has written before; spaces are fine.";
     private static final String ADVICE_MANAGER = "Or let a password manager generate a random password for you.";
 
-    /** The list and the estimator, built together by {@link Holder} on first use. */
+    /** The list and the estimator, built together by {@link Cache} when a check needs them. */
     private record Loaded(Set<String> common, Nbvcxz estimator) {}
 
     private final java.util.function.Supplier<Loaded> loaded;
@@ -113,7 +113,8 @@ public final class PasswordPolicy {
         return dictionaries;
     }
 
-    private static final PasswordPolicy STANDARD = new PasswordPolicy(() -> Holder.LOADED);
+    private static final Cache CACHE = new Cache();
+    private static final PasswordPolicy STANDARD = new PasswordPolicy(CACHE::get);
 
     /**
      * The policy with the bundled common-password list. Getting it costs nothing; the list and nbvcxz's
@@ -231,9 +232,42 @@ public final class PasswordPolicy {
         return true;
     }
 
-    /** Initialization-on-demand holder: the JVM loads the list once, on first use, without locks after that. */
-    private static final class Holder {
-        static final Loaded LOADED = build(loadBundled());
+    /**
+     * Holds the list and the estimator while passwords are being checked, and lets them go ten minutes after
+     * the last check. They take about 45 MiB of heap; a gateway checks passwords at setup and on the rare
+     * password change, and between those the memory (and the collector's work over it) is better spent on
+     * the data plane. Loading again costs a second or two of one thread.
+     */
+    private static final class Cache {
+        private static final long KEEP_NANOS = java.util.concurrent.TimeUnit.MINUTES.toNanos(10);
+
+        private Loaded value;
+        private long lastUse;
+        private java.util.concurrent.ScheduledExecutorService timer;
+
+        synchronized Loaded get() {
+            if (value == null) {
+                value = build(loadBundled());
+            }
+            lastUse = System.nanoTime();
+            if (timer == null) {
+                timer = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+                    Thread t = new Thread(r, "password-policy-release");
+                    t.setDaemon(true);
+                    return t;
+                });
+                timer.scheduleWithFixedDelay(this::releaseIfIdle, 1, 1, java.util.concurrent.TimeUnit.MINUTES);
+            }
+            return value;
+        }
+
+        private synchronized void releaseIfIdle() {
+            if (value != null && System.nanoTime() - lastUse > KEEP_NANOS) {
+                value = null;
+                timer.shutdown();
+                timer = null;
+            }
+        }
 
         private static Set<String> loadBundled() {
             try (InputStream in = PasswordPolicy.class.getResourceAsStream(LIST_RESOURCE)) {
