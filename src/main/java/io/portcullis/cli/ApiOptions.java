@@ -1,5 +1,7 @@
 package io.portcullis.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
+
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
@@ -53,5 +55,19 @@ final class ApiOptions {
             throw new Main.UserException("no API token: " + ApiErrors.TOKEN_HINT, 2);
         }
         return ApiClient.open(s, local == null ? null : local.dataDir());
+    }
+
+    /** One GET with the token, for commands that make a single call. */
+    JsonNode get(ConfigOption local, String path) {
+        try (ApiClient client = tokenClient(local)) {
+            return client.get(path);
+        }
+    }
+
+    /** One POST with the token, for commands that make a single call. */
+    JsonNode post(ConfigOption local, String path, Object body) {
+        try (ApiClient client = tokenClient(local)) {
+            return client.post(path, body);
+        }
     }
 }

@@ -96,10 +96,7 @@ final class ForwardAddCommand implements Callable<Integer> {
         if (!body.hasNonNull("name")) {
             throw new Main.UserException("say the forward's name with --name NAME (or \"name\" in --json)", 2);
         }
-        JsonNode created;
-        try (ApiClient client = api.tokenClient(local)) {
-            created = client.post("/api/v1/forwards", body);
-        }
+        JsonNode created = api.post(local, "/api/v1/forwards", body);
         PrintWriter out = spec.commandLine().getOut();
         if (printJson) {
             Output.json(out, created);

@@ -54,10 +54,7 @@ final class ForwardCommand implements Callable<Integer> {
     }
 
     static int list(ApiOptions api, ConfigOption local, CommandSpec spec, boolean json) {
-        JsonNode forwards;
-        try (ApiClient client = api.tokenClient(local)) {
-            forwards = client.get("/api/v1/forwards");
-        }
+        JsonNode forwards = api.get(local, "/api/v1/forwards");
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
             Output.json(out, forwards);
@@ -200,10 +197,7 @@ final class ForwardCommand implements Callable<Integer> {
 
         @Override
         public Integer call() {
-            JsonNode f;
-            try (ApiClient client = api.tokenClient(local)) {
-                f = client.get(path());
-            }
+            JsonNode f = api.get(local, path());
             if (json) {
                 Output.json(spec.commandLine().getOut(), f);
             } else {
@@ -252,10 +246,7 @@ final class ForwardCommand implements Callable<Integer> {
     }
 
     private static int toggle(OneForward c, String action) {
-        JsonNode f;
-        try (ApiClient client = c.api.tokenClient(c.local)) {
-            f = client.post(c.path() + "/" + action, null);
-        }
+        JsonNode f = c.api.post(c.local, c.path() + "/" + action, null);
         PrintWriter out = c.spec.commandLine().getOut();
         out.println(action + "d forward " + c.name + ": " + state(f));
         problems(f).forEach(p -> out.println("! " + p));

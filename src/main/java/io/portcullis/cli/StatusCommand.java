@@ -127,9 +127,7 @@ final class StatusCommand implements Callable<Integer> {
     }
 
     private JsonNode fromApi() {
-        try (ApiClient client = api.tokenClient(config)) {
-            return client.get("/api/v1/status");
-        }
+        return api.get(config, "/api/v1/status");
     }
 
     private JsonNode fromSocket() {

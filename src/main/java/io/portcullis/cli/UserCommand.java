@@ -74,10 +74,7 @@ final class UserCommand implements Callable<Integer> {
         }
 
         static int list(ApiOptions api, ConfigOption local, CommandSpec spec, boolean json) {
-            JsonNode users;
-            try (ApiClient client = api.tokenClient(local)) {
-                users = client.get("/api/v1/users");
-            }
+            JsonNode users = api.get(local, "/api/v1/users");
             PrintWriter out = spec.commandLine().getOut();
             if (json) {
                 Output.json(out, users);
