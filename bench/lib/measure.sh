@@ -150,6 +150,18 @@ measure_udp() {
 # ---- idle connections + memory -------------------------------------------------------------
 mem_of() { python3 "$LIB/procmem.py" "$1"; }
 
+# A JVM's RSS holds garbage until its collector runs, and a collection can also hand heap back to the
+# system: either one, between the two readings, would be counted as (or against) the connections. So
+# Portcullis gets a full collection before each reading, and the difference is what the connections hold.
+settle_heap() { # FORWARDER SESSION-PID
+  [[ $1 == portcullis ]] || return 0
+  local jpid
+  for jpid in $(pgrep -s "$2" -x java); do
+    "$(dirname "$(readlink "/proc/$jpid/exe")")/jcmd" "$jpid" GC.run >/dev/null 2>&1 || warn "$1: jcmd $jpid GC.run failed"
+  done
+  sleep 1
+}
+
 measure_idle() {
   local fwd=$1 port=$2 gpid=$3 before after n secs line cpid i waited
   if [[ $fwd == direct ]]; then
@@ -161,6 +173,7 @@ measure_idle() {
   run_bounded 60 python3 "$LIB/idleconn.py" client --port "$port" -n 200 --hold 0 \
     --connect-timeout 30 >"$WORK/$fwd-idle-warmup.log" 2>&1
   sleep 2
+  settle_heap "$fwd" "$gpid"
   before=$(mem_of "$gpid")
   log "$fwd: opening $IDLE_N idle connections via port $port (forwarder RSS before: $(awk '{print $1}' <<<"$before") KiB in $(awk '{print $3}' <<<"$before") process(es))"
   : >"$WORK/$fwd-idle-client.log"
@@ -184,6 +197,7 @@ measure_idle() {
   n=$(awk '{print $2}' <<<"$line"); secs=$(awk '{print $3}' <<<"$line")
   grep '^FAIL' "$WORK/$fwd-idle-client.log" | head -3 | while read -r l; do note "$fwd" "idle: $l"; done
   sleep "$IDLE_SETTLE_SECS"
+  settle_heap "$fwd" "$gpid"
   after=$(mem_of "$gpid")
   local estab
   estab=$(ss -Htn state established "( sport = :$port )" 2>/dev/null | wc -l)
