@@ -318,6 +318,14 @@ class GuardedGatewayTest {
         assertThat(reaches("127.0.0.2", port)).isTrue();
     }
 
+    private long spaPacketsCounted() throws Exception {
+        long n = 0;
+        for (JsonNode v : status().path("guard").path("spaPackets")) {
+            n += v.asLong();
+        }
+        return n;
+    }
+
     @Test
     void randomAndTruncatedSpaPacketsAreCountedAndOpenNothing() throws Exception {
         int target = startBackend();
@@ -343,18 +351,14 @@ class GuardedGatewayTest {
                 s.send(new DatagramPacket(b, b.length, to));
                 sent++;
                 if (i % 50 == 49) {
-                    Thread.sleep(10); // stay inside the socket buffer: every packet should be judged
+                    // Wait for the listener to judge each 50 before sending more, so that the socket buffer
+                    // never overflows however loaded the machine is: every packet sent must be counted.
+                    int upTo = sent;
+                    await().atMost(Duration.ofSeconds(20)).until(() -> spaPacketsCounted() == upTo);
                 }
             }
         }
-        int total = sent;
-        await().atMost(Duration.ofSeconds(10)).until(() -> {
-            long n = 0;
-            for (JsonNode v : status().path("guard").path("spaPackets")) {
-                n += v.asLong();
-            }
-            return n == total;
-        });
+        assertThat(spaPacketsCounted()).isEqualTo(sent);
         assertThat(status().path("guard").path("spaPackets").path("accepted").asLong()).isZero();
         assertThat(status().path("guard").path("spaOpen").asInt()).isZero();
         assertThat(reaches("127.0.0.1", port)).isFalse();
