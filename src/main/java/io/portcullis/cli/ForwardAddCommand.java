@@ -8,12 +8,8 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code portcullis forward add}: a new forward through the admin API, from flags or from a whole ForwardSpec
@@ -37,14 +33,7 @@ import picocli.CommandLine.Spec;
             "  portcullis forward add --name web --listen 443 --target 10.0.0.8:443 --proxy-protocol v2 --max-connections 500",
             "  portcullis forward add --json web.json",
             "  echo '{\"name\":\"ssh\",\"listen\":\"2222\",\"targets\":[\"10.0.0.5:22\"]}' | portcullis forward add --json -"})
-final class ForwardAddCommand implements Callable<Integer> {
-
-    @Mixin
-    ApiOptions api;
-
-    @Mixin
-    ConfigOption local;
-
+final class ForwardAddCommand extends ApiCommand {
     @Option(names = "--name", paramLabel = "NAME", description = "A unique name: letters, digits, '.', '_', '-'.")
     String name;
 
@@ -71,9 +60,6 @@ final class ForwardAddCommand implements Callable<Integer> {
 
     @Option(names = "--output-json", description = "Print the created forward as JSON.")
     boolean printJson;
-
-    @Spec
-    CommandSpec spec;
 
     /** Standard input, for {@code --json -}; tests put their own here. */
     InputStream stdin = System.in;

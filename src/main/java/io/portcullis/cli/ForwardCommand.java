@@ -6,13 +6,10 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code portcullis forward}: the forwards of a running gateway, through its admin API. Forwards made here are
@@ -37,17 +34,7 @@ import picocli.CommandLine.Spec;
             "  portcullis forward add --name camera --listen 0.0.0.0:8080 --target 192.168.1.50:8080",
             "  portcullis forward show camera --json", "  portcullis forward disable camera",
             "  portcullis forward rm camera"})
-final class ForwardCommand implements Callable<Integer> {
-
-    @Mixin
-    ApiOptions api;
-
-    @Mixin
-    ConfigOption local;
-
-    @Spec
-    CommandSpec spec;
-
+final class ForwardCommand extends ApiCommand {
     @Override
     public Integer call() {
         return list(api, local, spec, false);
@@ -150,18 +137,9 @@ final class ForwardCommand implements Callable<Integer> {
     }
 
     /** Base of the commands that act on one forward by name. */
-    abstract static class OneForward implements Callable<Integer> {
-        @Mixin
-        ApiOptions api;
-
-        @Mixin
-        ConfigOption local;
-
+    abstract static class OneForward extends ApiCommand {
         @Parameters(paramLabel = "NAME", description = "The forward's name, as 'portcullis forward list' shows it.")
         String name;
-
-        @Spec
-        CommandSpec spec;
 
         String path() {
             return "/api/v1/forwards/" + ApiClient.segment(name);
@@ -170,18 +148,9 @@ final class ForwardCommand implements Callable<Integer> {
 
     @Command(name = "list", aliases = "ls", mixinStandardHelpOptions = true, header = "List every forward, from the file and the API.",
             footerHeading = "%nExamples:%n", footer = {"  portcullis forward list", "  portcullis forward list --json | jq '.[].name'"})
-    static final class ListForwards implements Callable<Integer> {
-        @Mixin
-        ApiOptions api;
-
-        @Mixin
-        ConfigOption local;
-
+    static final class ListForwards extends ApiCommand {
         @Option(names = "--json", description = "Print the API's answer as JSON.")
         boolean json;
-
-        @Spec
-        CommandSpec spec;
 
         @Override
         public Integer call() {

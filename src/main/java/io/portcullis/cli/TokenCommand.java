@@ -5,13 +5,11 @@ import java.io.InputStream;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code portcullis token}: API tokens for scripts, Prometheus and this CLI. A token belongs to a user and is
@@ -35,17 +33,7 @@ import picocli.CommandLine.Spec;
         footer = {"  portcullis token add laptop --scope admin --user alice",
             "  portcullis token add prometheus --scope read --user alice --password-file alice.pw",
             "  portcullis token list", "  portcullis token rm 7f3a9c2e"})
-final class TokenCommand implements Callable<Integer> {
-
-    @Mixin
-    ApiOptions api;
-
-    @Mixin
-    ConfigOption local;
-
-    @Spec
-    CommandSpec spec;
-
+final class TokenCommand extends ApiCommand {
     @Override
     public Integer call() {
         return ListTokens.list(api, local, new Login(), spec, false);
@@ -86,21 +74,12 @@ final class TokenCommand implements Callable<Integer> {
 
     @Command(name = "list", aliases = "ls", mixinStandardHelpOptions = true,
             header = "List API tokens (an admin sees all, others their own).")
-    static final class ListTokens implements Callable<Integer> {
-        @Mixin
-        ApiOptions api;
-
-        @Mixin
-        ConfigOption local;
-
+    static final class ListTokens extends ApiCommand {
         @Mixin
         Login login;
 
         @Option(names = "--json", description = "Print the tokens as JSON.")
         boolean json;
-
-        @Spec
-        CommandSpec spec;
 
         @Override
         public Integer call() {
@@ -138,13 +117,7 @@ final class TokenCommand implements Callable<Integer> {
             footerHeading = "%nExamples:%n",
             footer = {"  portcullis token add laptop --scope admin --user alice",
                 "  portcullis token add grafana --user alice --password-file alice.pw --json"})
-    static final class AddToken implements Callable<Integer> {
-        @Mixin
-        ApiOptions api;
-
-        @Mixin
-        ConfigOption local;
-
+    static final class AddToken extends ApiCommand {
         @Mixin
         Login login;
 
@@ -157,9 +130,6 @@ final class TokenCommand implements Callable<Integer> {
 
         @Option(names = "--json", description = "Print the answer as JSON (with the token).")
         boolean json;
-
-        @Spec
-        CommandSpec spec;
 
         @Override
         public Integer call() {
@@ -191,21 +161,12 @@ final class TokenCommand implements Callable<Integer> {
     @Command(name = "rm", aliases = {"revoke", "remove"}, mixinStandardHelpOptions = true,
             header = "Revoke an API token at once (yours, or any as an admin).",
             footerHeading = "%nExamples:%n", footer = "  portcullis token rm 7f3a9c2e")
-    static final class RemoveToken implements Callable<Integer> {
-        @Mixin
-        ApiOptions api;
-
-        @Mixin
-        ConfigOption local;
-
+    static final class RemoveToken extends ApiCommand {
         @Mixin
         Login login;
 
         @Parameters(paramLabel = "ID", description = "The token's id, as 'portcullis token list' shows it.")
         String id;
-
-        @Spec
-        CommandSpec spec;
 
         @Override
         public Integer call() {

@@ -8,13 +8,10 @@ import java.io.InputStream;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code portcullis user}: the people who may use the dashboard and the API. Through the admin API with an admin
@@ -38,35 +35,16 @@ import picocli.CommandLine.Spec;
             "  portcullis user add bob --password-file /run/secrets/bob", "  pass show pc/carol | portcullis user add carol",
             "  sudo -u portcullis portcullis user add admin --role admin --offline -c /etc/portcullis/portcullis.yaml",
             "  portcullis user rm bob"})
-final class UserCommand implements Callable<Integer> {
-
-    @Mixin
-    ApiOptions api;
-
-    @Mixin
-    ConfigOption local;
-
-    @Spec
-    CommandSpec spec;
-
+final class UserCommand extends ApiCommand {
     @Override
     public Integer call() {
         return ListUsers.list(api, local, spec, false);
     }
 
     @Command(name = "list", aliases = "ls", mixinStandardHelpOptions = true, header = "List the users (needs an admin token).")
-    static final class ListUsers implements Callable<Integer> {
-        @Mixin
-        ApiOptions api;
-
-        @Mixin
-        ConfigOption local;
-
+    static final class ListUsers extends ApiCommand {
         @Option(names = "--json", description = "Print the users as JSON.")
         boolean json;
-
-        @Spec
-        CommandSpec spec;
 
         @Override
         public Integer call() {
@@ -97,13 +75,7 @@ final class UserCommand implements Callable<Integer> {
             footerHeading = "%nExamples:%n",
             footer = {"  portcullis user add alice --role admin", "  portcullis user add bob --password-file bob.pw",
                 "  portcullis user add admin --role admin --offline --data-dir /var/lib/portcullis"})
-    static final class AddUser implements Callable<Integer> {
-        @Mixin
-        ApiOptions api;
-
-        @Mixin
-        ConfigOption local;
-
+    static final class AddUser extends ApiCommand {
         @Parameters(paramLabel = "NAME", description = "The user's login name.")
         String name;
 
@@ -117,9 +89,6 @@ final class UserCommand implements Callable<Integer> {
         @Option(names = "--offline", description = "Write into the store in the data directory even when an API is "
                 + "configured (no gateway may be running).")
         boolean offline;
-
-        @Spec
-        CommandSpec spec;
 
         /** Standard input, for a piped password; tests put their own here. */
         InputStream stdin = System.in;
@@ -159,18 +128,9 @@ final class UserCommand implements Callable<Integer> {
     @Command(name = "rm", aliases = {"remove", "delete"}, mixinStandardHelpOptions = true,
             header = "Remove a user; their sessions and API tokens end (needs an admin token).",
             footerHeading = "%nExamples:%n", footer = "  portcullis user rm bob")
-    static final class RemoveUser implements Callable<Integer> {
-        @Mixin
-        ApiOptions api;
-
-        @Mixin
-        ConfigOption local;
-
+    static final class RemoveUser extends ApiCommand {
         @Parameters(paramLabel = "NAME", description = "The user's login name.")
         String name;
-
-        @Spec
-        CommandSpec spec;
 
         @Override
         public Integer call() {
