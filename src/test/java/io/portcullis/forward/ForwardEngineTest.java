@@ -460,6 +460,52 @@ class ForwardEngineTest {
         }
     }
 
+    /**
+     * Request/response connections that the target ends (HTTP with Connection: close) take a shortcut on the
+     * native transports: when the target's FIN is already behind its first reply, reply and FIN go to the client
+     * together. The client must still get every byte, its EOF, and keep its own direction open: the target only
+     * stopped sending.
+     */
+    @Test
+    void aReplyWithTheTargetsFinBehindItArrivesWholeAndTheClientMaySendOn() throws Exception {
+        try (ServerSocket target = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            int port = TestNet.freePort();
+            start(tcp("rr", "127.0.0.1:" + port, "127.0.0.1:" + target.getLocalPort()));
+            byte[] small = pattern(1_000);
+            byte[] large = pattern(3 << 20);
+            for (int i = 0; i < 24; i++) {
+                // Small replies fit one read (the shortcut's case); large ones do not, and must not be cut short.
+                byte[] reply = i % 3 == 2 ? large : small;
+                try (Socket client = new Socket(InetAddress.getLoopbackAddress(), port)) {
+                    client.setSoTimeout(5000);
+                    client.getOutputStream().write(("request " + i + "\n").getBytes());
+                    try (Socket server = target.accept()) {
+                        server.setSoTimeout(5000);
+                        InputStream sin = server.getInputStream();
+                        assertThat(TestNet.readLine(sin)).isEqualTo("request " + i);
+                        server.getOutputStream().write(reply);
+                        server.shutdownOutput();
+                        assertThat(client.getInputStream().readAllBytes()).as("reply %d", i).isEqualTo(reply);
+                        // The target stopped sending, not receiving: what the client sends now still arrives.
+                        client.getOutputStream().write("after".getBytes());
+                        client.shutdownOutput();
+                        assertThat(new String(sin.readAllBytes())).isEqualTo("after");
+                    }
+                }
+            }
+            await().untilAsserted(() -> assertThat(engine.status().get(0).counters().openConnections()).isZero());
+            assertThat(engine.status().get(0).counters().bytesOut()).isEqualTo(16L * small.length + 8L * large.length);
+        }
+    }
+
+    private static byte[] pattern(int n) {
+        byte[] b = new byte[n];
+        for (int i = 0; i < n; i++) {
+            b[i] = (byte) (i * 31 + (i >>> 8));
+        }
+        return b;
+    }
+
     @Test
     void stopsReadingFromAFastSenderWhileTheReceiverIsPaused() throws Exception {
         try (ServerSocket target = new ServerSocket(0, 10, InetAddress.getLoopbackAddress())) {
