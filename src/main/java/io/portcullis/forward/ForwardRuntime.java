@@ -7,11 +7,14 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.FixedRecvByteBufAllocator;
+import io.netty.channel.IoEventLoop;
 import io.netty.channel.WriteBufferWaterMark;
 import io.portcullis.config.Forward;
 import io.portcullis.net.Addresses;
 import io.portcullis.net.Protocol;
+import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
@@ -39,7 +42,27 @@ final class ForwardRuntime {
     static final int UDP_BATCH = 8;
 
     /** One bound socket address (several channels when SO_REUSEPORT spreads it over the event loops). */
-    record Listening(Protocol protocol, InetSocketAddress address, List<Channel> channels, String error) {}
+    record Listening(Protocol protocol, InetSocketAddress address, List<OpenPort> channels, String error) {}
+
+    /** A listening socket of a forward: a Netty channel, or a {@link UringListener}. */
+    interface OpenPort {
+        SocketAddress localAddress();
+
+        /** Stops listening; returns once the port is free. */
+        void close();
+    }
+
+    private record ChannelPort(Channel channel) implements OpenPort {
+        @Override
+        public SocketAddress localAddress() {
+            return channel.localAddress();
+        }
+
+        @Override
+        public void close() {
+            channel.close().awaitUninterruptibly();
+        }
+    }
 
     /** Where a listener really is: for port 0, the port the system chose. */
     private static InetSocketAddress bound(Listening l) {
@@ -148,19 +171,32 @@ final class ForwardRuntime {
         // With epoll, one socket per event loop (SO_REUSEPORT) lets the kernel share out new connections,
         // so accepting scales with the cores. Ranges keep one socket per port to keep descriptors few.
         int copies = spread && t.canReusePort() ? engine.eventLoopCount() : 1;
-        List<Channel> channels = new ArrayList<>(copies);
+        List<OpenPort> channels = new ArrayList<>(copies);
         for (int i = 0; i < copies; i++) {
             EventLoop loop = engine.group().next();
-            ChannelFuture f = protocol == Protocol.TCP ? bindTcp(loop, address, offset, copies > 1)
-                    : bindUdp(loop, address, offset, copies > 1, spread ? UDP_BATCH : 1);
-            f.awaitUninterruptibly();
-            if (!f.isSuccess()) {
-                channels.forEach(Channel::close);
-                String why = engine.explainer().explain(protocol, address, f.cause());
+            Throwable failure = null;
+            if (protocol == Protocol.TCP && t.directTcp()) {
+                try {
+                    channels.add(new UringListener(this, offset, (IoEventLoop) loop, address, copies > 1));
+                } catch (IOException | RuntimeException e) {
+                    failure = e;
+                }
+            } else {
+                ChannelFuture f = protocol == Protocol.TCP ? bindTcp(loop, address, offset, copies > 1)
+                        : bindUdp(loop, address, offset, copies > 1, spread ? UDP_BATCH : 1);
+                f.awaitUninterruptibly();
+                if (f.isSuccess()) {
+                    channels.add(new ChannelPort(f.channel()));
+                } else {
+                    failure = f.cause();
+                }
+            }
+            if (failure != null) {
+                channels.forEach(OpenPort::close);
+                String why = engine.explainer().explain(protocol, address, failure);
                 LOG.error("cannot listen forward={} {} {}: {}", name, protocol.label(), Addresses.format(address), why);
                 return new Listening(protocol, address, List.of(), why);
             }
-            channels.add(f.channel());
         }
         LOG.info("listening forward={} {} {}", name, protocol.label(), Addresses.format(address));
         return new Listening(protocol, address, List.copyOf(channels), null);
@@ -229,9 +265,7 @@ final class ForwardRuntime {
     void closeListeners() {
         stopChecker();
         for (Listening l : listeners) {
-            for (Channel ch : l.channels()) {
-                ch.close().awaitUninterruptibly();
-            }
+            l.channels().forEach(OpenPort::close);
         }
         listeners.clear();
     }

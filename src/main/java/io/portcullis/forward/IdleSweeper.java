@@ -20,7 +20,7 @@ final class IdleSweeper {
 
     static final long TICK_MILLIS = 250;
 
-    private final ArrayList<TcpConnection> connections = new ArrayList<>();
+    private final ArrayList<RelayedConnection> connections = new ArrayList<>();
     private final ScheduledFuture<?> timer;
     private final int index;
     private final int loops;
@@ -39,7 +39,7 @@ final class IdleSweeper {
     }
 
     /** Adds an open connection and returns its id: unique over all loops, never reused, and naming its loop. */
-    long add(TcpConnection c) {
+    long add(RelayedConnection c) {
         c.sweepIndex = connections.size();
         connections.add(c);
         return ++sequence * loops + index;
@@ -52,14 +52,14 @@ final class IdleSweeper {
 
     /** On the loop: what the admin sees of each open connection. */
     void views(java.util.List<OpenConnection> out, long nowNanos, java.time.Instant now) {
-        for (TcpConnection c : connections) {
+        for (RelayedConnection c : connections) {
             out.add(c.view(nowNanos, now));
         }
     }
 
     /** On the loop: closes the connection with {@code id}; false when it is not (or no longer) open. */
     boolean close(long id) {
-        for (TcpConnection c : connections) {
+        for (RelayedConnection c : connections) {
             if (c.id() == id) {
                 c.close("closed by an admin");
                 return true;
@@ -68,12 +68,12 @@ final class IdleSweeper {
         return false;
     }
 
-    void remove(TcpConnection c) {
+    void remove(RelayedConnection c) {
         int i = c.sweepIndex;
         if (i < 0 || i >= connections.size() || connections.get(i) != c) {
             return;
         }
-        TcpConnection last = connections.remove(connections.size() - 1);
+        RelayedConnection last = connections.remove(connections.size() - 1);
         if (last != c) {
             connections.set(i, last);
             last.sweepIndex = i;

@@ -17,8 +17,11 @@ final class ProxyHeaders {
     private ProxyHeaders() {}
 
     static HAProxyMessage of(ProxyProtocol version, Channel client) {
-        InetSocketAddress src = (InetSocketAddress) client.remoteAddress();
-        InetSocketAddress dst = (InetSocketAddress) client.localAddress();
+        return of(version, (InetSocketAddress) client.remoteAddress(), (InetSocketAddress) client.localAddress());
+    }
+
+    /** The header for a client at {@code src} that connected to {@code dst}. */
+    static HAProxyMessage of(ProxyProtocol version, InetSocketAddress src, InetSocketAddress dst) {
         HAProxyProtocolVersion v = version == ProxyProtocol.V1 ? HAProxyProtocolVersion.V1 : HAProxyProtocolVersion.V2;
         InetAddress s = unmap(src.getAddress());
         InetAddress d = unmap(dst.getAddress());

@@ -60,6 +60,15 @@ final class Transport {
         return new Transport(Epoll.isAvailable() ? Kind.EPOLL : Kind.NIO);
     }
 
+    /**
+     * Whether TCP forwards relay straight on the io_uring ring ({@link UringListener}, {@link UringConnection})
+     * rather than through Netty channels: on io_uring, unless {@code -Dportcullis.channel-relay=true} asks for the
+     * channel relay (kept for comparison, see docs/decisions/0004).
+     */
+    boolean directTcp() {
+        return kind == Kind.IO_URING && !Boolean.getBoolean("portcullis.channel-relay");
+    }
+
     /** Whether several sockets may share one port (SO_REUSEPORT), which spreads accepts over event loops. */
     boolean canReusePort() {
         return kind != Kind.NIO;
