@@ -61,11 +61,36 @@ final class RunCommand implements Callable<Integer> {
             cfg = new GatewayConfig(cfg.forwards(), dataDirOverride(cfg.settings()), cfg.source(), cfg.guard(), cfg.admin());
         }
         Gateway gateway = new Gateway(cfg, Explainers.bindFailure());
+        // Registered before the start, so that a SIGTERM while the admin plane is still starting (a second or
+        // two) is a graceful stop too: it waits for the start to finish, then stops as usual.
+        java.util.concurrent.CountDownLatch startDone = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.atomic.AtomicBoolean started = new java.util.concurrent.atomic.AtomicBoolean();
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try {
+                startDone.await(60, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            if (!started.get()) {
+                // The start failed and the command is exiting with its error: nothing to stop, keep its exit status.
+                return;
+            }
+            gateway.stop();
+            // Drain the asynchronous log queue before the JVM goes.
+            if (LoggerFactory.getILoggerFactory() instanceof ch.qos.logback.classic.LoggerContext ctx) {
+                ctx.stop();
+            }
+            // A stop asked for by SIGTERM or Ctrl-C that went as planned is a success: exit 0, not the JVM's 143.
+            Runtime.getRuntime().halt(0);
+        }, "portcullis-shutdown"));
         ApplyResult result;
         try {
             result = gateway.start();
+            started.set(true);
         } catch (IOException e) {
             throw new Main.UserException(e.getMessage());
+        } finally {
+            startDone.countDown();
         }
         if (config.file == null) {
             Path sample = cfg.settings().dataDir().resolve("portcullis.sample.yaml");
@@ -78,15 +103,6 @@ final class RunCommand implements Callable<Integer> {
             log.warn("{} listener(s) could not start; the other forwards run. See 'portcullis status'.",
                     result.bindFailures().size());
         }
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            gateway.stop();
-            // Drain the asynchronous log queue before the JVM goes.
-            if (LoggerFactory.getILoggerFactory() instanceof ch.qos.logback.classic.LoggerContext ctx) {
-                ctx.stop();
-            }
-            // A stop asked for by SIGTERM or Ctrl-C that went as planned is a success: exit 0, not the JVM's 143.
-            Runtime.getRuntime().halt(0);
-        }, "portcullis-shutdown"));
         gateway.awaitStop();
         return 0;
     }
