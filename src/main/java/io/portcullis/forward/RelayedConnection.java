@@ -129,10 +129,15 @@ abstract class RelayedConnection {
     }
 
     /** Called by the sweeper: closes the connection when nothing has moved either way for the idle timeout. */
-    final void checkIdle(long now) {
+    void checkIdle(long now) {
         if (idleNanos > 0 && now - lastActivity > idleNanos) {
             close("idle timeout");
         }
+    }
+
+    /** When bytes last moved, in the sweeper's clock. */
+    final long lastActivity() {
+        return lastActivity;
     }
 
     final void count(boolean fromClient, int n) {

@@ -63,7 +63,7 @@ final class Transport {
     /**
      * Whether TCP forwards relay straight on the io_uring ring ({@link UringListener}, {@link UringConnection})
      * rather than through Netty channels: on io_uring, unless {@code -Dportcullis.channel-relay=true} asks for the
-     * channel relay (kept for comparison, see docs/decisions/0004).
+     * channel relay (kept for comparison, see docs/decisions/0003).
      */
     boolean directTcp() {
         return kind == Kind.IO_URING && !Boolean.getBoolean("portcullis.channel-relay");

@@ -9,6 +9,7 @@ import io.netty.channel.uring.IoUringIoEvent;
 import io.netty.channel.uring.IoUringIoHandle;
 import io.netty.channel.uring.IoUringIoOps;
 import io.netty.channel.unix.Buffer;
+import io.netty.channel.unix.Errors;
 import io.netty.channel.unix.Socket;
 import io.netty.handler.codec.haproxy.HAProxyMessageEncoder;
 import io.portcullis.config.ProxyProtocol;
@@ -24,7 +25,7 @@ import java.util.concurrent.TimeUnit;
  * One client connection relayed to one target straight on the io_uring ring of its event loop, without Netty
  * channels: a new connection costs two sockets, one registration and this object, where the channel relay
  * ({@link TcpConnection}) builds two channels with their pipelines, promises and listeners. Measured, that is
- * most of the difference in new connections per second (docs/performance.md, docs/decisions/0004).
+ * most of the difference in new connections per second (docs/performance.md, docs/decisions/0003).
  *
  * <p>How bytes move: the ring tells when a socket is readable (a poll request, which holds no buffer, so an idle
  * connection costs no buffer memory); the bytes are then read with recv(2) into one buffer shared by the loop
@@ -42,6 +43,11 @@ final class UringConnection extends RelayedConnection implements IoUringIoHandle
     private static final short CANCEL = 2;
     private static final short POLL_IN = 3;
     private static final short POLL_OUT = 4;
+    private static final short RECV = 5;
+    /** After this many reads in one direction, it reads through the ring into a buffer of its own (see readable). */
+    private static final int HOT_READS = 2;
+    /** A direction that has read nothing for this long gives its buffer back and waits by poll again. */
+    private static final long COOL_NANOS = TimeUnit.SECONDS.toNanos(1);
     private static final int FROM_CLIENT = 0;
     private static final int FROM_TARGET = 1;
 
@@ -57,6 +63,10 @@ final class UringConnection extends RelayedConnection implements IoUringIoHandle
     private static final int SLOT_CONNECT = 4;
     private final ByteBuffer[] pending = new ByteBuffer[2];
     private final boolean[] ended = new boolean[2];
+    /** Reads so far per direction, up to {@link #HOT_READS}. */
+    private final int[] reads = new int[2];
+    /** The buffer a receive in flight reads into, per direction; null while the direction waits by poll. */
+    private final ByteBuffer[] recvBuffer = new ByteBuffer[2];
     private ByteBuffer connectAddress;
     private ScheduledFuture<?> connectTimer;
     private boolean connectTimedOut;
@@ -214,7 +224,7 @@ final class UringConnection extends RelayedConnection implements IoUringIoHandle
         int res = e.res();
         switch (kind) {
             case CONNECT -> inFlight[SLOT_CONNECT] = 0;
-            case POLL_IN -> inFlight[dir] = 0;
+            case POLL_IN, RECV -> inFlight[dir] = 0;
             case POLL_OUT -> inFlight[2 + dir] = 0;
             default -> { }
         }
@@ -238,7 +248,75 @@ final class UringConnection extends RelayedConnection implements IoUringIoHandle
                     writable(dir);
                 }
             }
+            case RECV -> received(dir, res);
             default -> { }
+        }
+    }
+
+    /**
+     * A receive through the ring completed. A direction that has carried a few reads (keep-alive traffic) reads
+     * this way, into a buffer of its own: one completion and one send(2) per read, where waiting by poll costs a
+     * completion, a recv(2) and a send(2), and a re-armed poll. The sweeper takes the buffer back once the
+     * direction has been quiet for a second ({@link #checkIdle}), so idle connections hold none.
+     */
+    private void received(int dir, int res) {
+        ByteBuffer b = recvBuffer[dir];
+        if (res == UringSockets.ECANCELED) {
+            // Cooled down by the sweeper: wait by poll, without a buffer.
+            recvBuffer[dir] = null;
+            UringSockets.buffers().give(b);
+            pollIn(dir);
+            return;
+        }
+        if (res <= 0) {
+            recvBuffer[dir] = null;
+            UringSockets.buffers().give(b);
+            if (res == 0) {
+                inputEnded(dir);
+            } else {
+                failed(dir, Errors.newIOException("recv", res));
+            }
+            return;
+        }
+        count(dir == FROM_CLIENT, res);
+        Socket dst = dir == FROM_CLIENT ? backend : client;
+        int sent;
+        try {
+            sent = dst.send(b, 0, res);
+        } catch (IOException | RuntimeException e) {
+            failed(1 - dir, e);
+            return;
+        }
+        if (sent < res) {
+            // The receiver is slow: this buffer holds the rest until it has gone out.
+            recvBuffer[dir] = null;
+            pending[dir] = b.limit(res).position(sent);
+            pollOut(dir);
+            return;
+        }
+        recv(dir);
+    }
+
+    private void recv(int dir) {
+        ByteBuffer b = recvBuffer[dir];
+        if (b == null) {
+            b = UringSockets.buffers().takeSmall();
+            recvBuffer[dir] = b;
+        }
+        Socket src = dir == FROM_CLIENT ? client : backend;
+        submit(dir, new IoUringIoOps(UringSockets.OP_RECV, (byte) 0, (short) 0, src.intValue(), 0,
+                Buffer.memoryAddress(b), b.capacity(), 0, (short) (RECV | dir << 4), (short) 0, (short) 0, 0, 0));
+    }
+
+    @Override
+    void checkIdle(long now) {
+        super.checkIdle(now);
+        if (!closing && now - lastActivity() > COOL_NANOS) {
+            for (int d = 0; d < 2; d++) {
+                if (recvBuffer[d] != null && inFlight[d] != 0) {
+                    cancel(inFlight[d]);
+                }
+            }
         }
     }
 
@@ -284,7 +362,13 @@ final class UringConnection extends RelayedConnection implements IoUringIoHandle
                 break;
             }
         }
-        pollIn(dir);
+        // A direction that keeps carrying reads (keep-alive traffic) reads through the ring from now on, until
+        // the sweeper cools it down again.
+        if (reads[dir] >= HOT_READS || ++reads[dir] >= HOT_READS) {
+            recv(dir);
+        } else {
+            pollIn(dir);
+        }
     }
 
     /** The destination of direction {@code dir} can take more of what it could not take before. */
@@ -389,6 +473,11 @@ final class UringConnection extends RelayedConnection implements IoUringIoHandle
                 lb = lb == null ? UringSockets.buffers() : lb;
                 lb.give(pending[d]);
                 pending[d] = null;
+            }
+            if (recvBuffer[d] != null) {
+                lb = lb == null ? UringSockets.buffers() : lb;
+                lb.give(recvBuffer[d]);
+                recvBuffer[d] = null;
             }
         }
         if (reset) {

@@ -19,7 +19,7 @@ import org.slf4j.LoggerFactory;
 /**
  * One listening TCP socket of a forward on one io_uring event loop, accepting with a single multishot accept
  * request: the kernel posts one completion per new connection, each handed to a {@link UringConnection} on
- * this loop. No Netty channel, pipeline or promise is made per connection (see docs/decisions/0004).
+ * this loop. No Netty channel, pipeline or promise is made per connection (see docs/decisions/0003).
  */
 final class UringListener implements IoUringIoHandle, ForwardRuntime.OpenPort {
 

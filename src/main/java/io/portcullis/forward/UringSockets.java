@@ -20,6 +20,7 @@ final class UringSockets {
     static final byte OP_ACCEPT = 13;
     static final byte OP_ASYNC_CANCEL = 14;
     static final byte OP_CONNECT = 16;
+    static final byte OP_RECV = 27;
     static final short ACCEPT_MULTISHOT = 1;
     static final int CQE_F_MORE = 1 << 1;
     static final int SOCK_NONBLOCK = 0x800;
@@ -39,6 +40,9 @@ final class UringSockets {
 
     /** Bytes one read takes in; also the most a connection holds per direction when its receiver is slow. */
     static final int CHUNK = 64 * 1024;
+
+    /** Bytes one receive through the ring takes in (a connection carrying keep-alive traffic holds one per direction). */
+    static final int RECV_BUFFER = 16 * 1024;
 
     private UringSockets() {}
 
@@ -95,16 +99,25 @@ final class UringSockets {
         final ByteBuffer scratch = ByteBuffer.allocateDirect(CHUNK);
         final long scratchAddress = io.netty.channel.unix.Buffer.memoryAddress(scratch);
         private final ArrayDeque<ByteBuffer> spare = new ArrayDeque<>();
+        private final ArrayDeque<ByteBuffer> spareSmall = new ArrayDeque<>();
 
+        /** A buffer of {@link #CHUNK} bytes, for what a slow receiver has not taken yet. */
         ByteBuffer take() {
             ByteBuffer b = spare.poll();
             return b != null ? b.clear() : ByteBuffer.allocateDirect(CHUNK);
         }
 
+        /** A buffer of {@link #RECV_BUFFER} bytes, for a receive through the ring. */
+        ByteBuffer takeSmall() {
+            ByteBuffer b = spareSmall.poll();
+            return b != null ? b.clear() : ByteBuffer.allocateDirect(RECV_BUFFER);
+        }
+
         void give(ByteBuffer b) {
-            // A few kept for the next slow receiver; the rest go back to the collector.
-            if (spare.size() < 64) {
-                spare.push(b);
+            // A few kept for the next connection; the rest go back to the collector.
+            ArrayDeque<ByteBuffer> to = b.capacity() == RECV_BUFFER ? spareSmall : spare;
+            if (to.size() < 256) {
+                to.push(b);
             }
         }
     }

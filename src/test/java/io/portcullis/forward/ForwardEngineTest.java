@@ -506,6 +506,32 @@ class ForwardEngineTest {
         return b;
     }
 
+    /**
+     * A connection that carries many exchanges (keep-alive traffic) changes how it reads after the first few,
+     * and changes back after a quiet second; neither change may lose, reorder or hold back a byte.
+     */
+    @Test
+    void keepsRelayingThroughManyExchangesAndAfterAQuietSpell() throws Exception {
+        var echo = keep(new TestNet.EchoServer("k"));
+        int port = TestNet.freePort();
+        start(tcp("ka", "127.0.0.1:" + port, "127.0.0.1:" + echo.port()));
+        try (Socket s = new Socket(InetAddress.getLoopbackAddress(), port)) {
+            s.setSoTimeout(5000);
+            InputStream in = s.getInputStream();
+            OutputStream out = s.getOutputStream();
+            assertThat(TestNet.readLine(in)).isEqualTo("k");
+            for (int round = 0; round < 3; round++) {
+                for (int i = 0; i < 20; i++) {
+                    String line = "round " + round + " line " + i + " " + "x".repeat(i * 500);
+                    out.write((line + "\n").getBytes());
+                    assertThat(TestNet.readLine(in)).isEqualTo(line);
+                }
+                // Longer than the second after which a quiet connection gives its read buffers back.
+                Thread.sleep(1600);
+            }
+        }
+    }
+
     @Test
     void stopsReadingFromAFastSenderWhileTheReceiverIsPaused() throws Exception {
         try (ServerSocket target = new ServerSocket(0, 10, InetAddress.getLoopbackAddress())) {
