@@ -44,6 +44,8 @@ final class UringConnection extends RelayedConnection implements IoUringIoHandle
     private static final short POLL_IN = 3;
     private static final short POLL_OUT = 4;
     private static final short RECV = 5;
+    private static final short SEND = 6;
+    private static final int MSG_NOSIGNAL = 0x4000;
     /** After this many reads in one direction, it reads through the ring into a buffer of its own (see readable). */
     private static final int HOT_READS = 2;
     /** A direction that has read nothing for this long gives its buffer back and waits by poll again. */
@@ -67,6 +69,9 @@ final class UringConnection extends RelayedConnection implements IoUringIoHandle
     private final int[] reads = new int[2];
     /** The buffer a receive in flight reads into, per direction; null while the direction waits by poll. */
     private final ByteBuffer[] recvBuffer = new ByteBuffer[2];
+    /** Of the bytes received through the ring per direction: how many, and how many of them have been sent. */
+    private final int[] received = new int[2];
+    private final int[] sentOut = new int[2];
     private ByteBuffer connectAddress;
     private ScheduledFuture<?> connectTimer;
     private boolean connectTimedOut;
@@ -225,7 +230,7 @@ final class UringConnection extends RelayedConnection implements IoUringIoHandle
         switch (kind) {
             case CONNECT -> inFlight[SLOT_CONNECT] = 0;
             case POLL_IN, RECV -> inFlight[dir] = 0;
-            case POLL_OUT -> inFlight[2 + dir] = 0;
+            case POLL_OUT, SEND -> inFlight[2 + dir] = 0;
             default -> { }
         }
         if (closing) {
@@ -249,6 +254,7 @@ final class UringConnection extends RelayedConnection implements IoUringIoHandle
                 }
             }
             case RECV -> received(dir, res);
+            case SEND -> sent(dir, res);
             default -> { }
         }
     }
@@ -279,19 +285,28 @@ final class UringConnection extends RelayedConnection implements IoUringIoHandle
             return;
         }
         count(dir == FROM_CLIENT, res);
+        received[dir] = res;
+        sentOut[dir] = 0;
+        send(dir);
+    }
+
+    /** Sends what the last receive of direction {@code dir} took in, through the ring, from the same buffer. */
+    private void send(int dir) {
         Socket dst = dir == FROM_CLIENT ? backend : client;
-        int sent;
-        try {
-            sent = dst.send(b, 0, res);
-        } catch (IOException | RuntimeException e) {
-            failed(1 - dir, e);
+        submit(2 + dir, new IoUringIoOps(UringSockets.OP_SEND, (byte) 0, (short) 0, dst.intValue(), 0,
+                Buffer.memoryAddress(recvBuffer[dir]) + sentOut[dir], received[dir] - sentOut[dir], MSG_NOSIGNAL,
+                (short) (SEND | dir << 4), (short) 0, (short) 0, 0, 0));
+    }
+
+    private void sent(int dir, int res) {
+        if (res < 0) {
+            failed(1 - dir, Errors.newIOException("send", res));
             return;
         }
-        if (sent < res) {
-            // The receiver is slow: this buffer holds the rest until it has gone out.
-            recvBuffer[dir] = null;
-            pending[dir] = b.limit(res).position(sent);
-            pollOut(dir);
+        sentOut[dir] += res;
+        if (sentOut[dir] < received[dir]) {
+            // A slow receiver: the rest waits in the kernel's queue for room, and this direction reads no more.
+            send(dir);
             return;
         }
         recv(dir);

@@ -20,6 +20,7 @@ final class UringSockets {
     static final byte OP_ACCEPT = 13;
     static final byte OP_ASYNC_CANCEL = 14;
     static final byte OP_CONNECT = 16;
+    static final byte OP_SEND = 26;
     static final byte OP_RECV = 27;
     static final short ACCEPT_MULTISHOT = 1;
     static final int CQE_F_MORE = 1 << 1;
