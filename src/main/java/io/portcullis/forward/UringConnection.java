@@ -27,11 +27,13 @@ import java.util.concurrent.TimeUnit;
  * ({@link TcpConnection}) builds two channels with their pipelines, promises and listeners. Measured, that is
  * most of the difference in new connections per second (docs/performance.md, docs/decisions/0003).
  *
- * <p>How bytes move: the ring tells when a socket is readable (a poll request, which holds no buffer, so an idle
- * connection costs no buffer memory); the bytes are then read with recv(2) into one buffer shared by the loop
- * and written at once with send(2) to the other socket. Only what the receiver cannot take at once is copied
+ * <p>How bytes move: at first the ring tells when a socket is readable (a poll request, which holds no buffer, so
+ * an idle connection costs no buffer memory); the bytes are then read with recv(2) into one buffer shared by the
+ * loop and written at once with send(2) to the other socket. Only what the receiver cannot take at once is copied
  * into a buffer of the connection's own, and that direction stops reading until it has gone out: at most
- * {@link UringSockets#CHUNK} bytes per direction, however fast the sender and slow the receiver.
+ * {@link UringSockets#CHUNK} bytes per direction, however fast the sender and slow the receiver. A direction that
+ * keeps carrying reads (keep-alive traffic) receives and sends through the ring instead, from a
+ * {@link UringSockets#RECV_BUFFER} buffer of its own, until a quiet second gives the buffer back.
  *
  * <p>Half-close: a FIN read on one side is passed on with shutdown(2) and the other direction keeps flowing;
  * the second FIN ends the connection. Connecting goes through the ring too, with a timer that cancels it.
