@@ -168,10 +168,11 @@ final class UringConnection extends RelayedConnection implements IoUringIoHandle
         }
         targetConnected(chosen);
         connectAddress = null;
-        if (rules.forward().proxyProtocol() != ProxyProtocol.NONE && !sendProxyHeader()) {
-            return;
-        }
-        if (pending[FROM_CLIENT] == null) {
+        if (rules.forward().proxyProtocol() != ProxyProtocol.NONE) {
+            // Sent like bytes a slow target had not taken yet: the client's own follow once it is out.
+            pending[FROM_CLIENT] = proxyHeader();
+            writable(FROM_CLIENT);
+        } else {
             readable(FROM_CLIENT, 0);
         }
         if (!closing) {
@@ -194,29 +195,17 @@ final class UringConnection extends RelayedConnection implements IoUringIoHandle
         }
     }
 
-    /** The PROXY header goes first; false when the connection ended meanwhile. */
-    private boolean sendProxyHeader() {
+    /** The PROXY header, in a buffer of the connection's own, to be sent before anything from the client. */
+    private ByteBuffer proxyHeader() {
         EmbeddedChannel encoder = new EmbeddedChannel(HAProxyMessageEncoder.INSTANCE);
-        InetSocketAddress dst = client.localAddress();
-        encoder.writeOutbound(ProxyHeaders.of(rules.forward().proxyProtocol(), clientAddress, dst));
+        encoder.writeOutbound(ProxyHeaders.of(rules.forward().proxyProtocol(), clientAddress, client.localAddress()));
         ByteBuf header = encoder.readOutbound();
         encoder.finishAndReleaseAll();
         try {
-            ByteBuffer out = ByteBuffer.allocateDirect(header.readableBytes());
+            ByteBuffer out = UringSockets.buffers().take();
+            out.limit(header.readableBytes());
             header.readBytes(out);
-            out.flip();
-            int sent = backend.send(out, out.position(), out.limit());
-            if (sent < out.limit()) {
-                out.position(sent);
-                ByteBuffer p = UringSockets.buffers().take();
-                p.put(out).flip();
-                pending[FROM_CLIENT] = p;
-                pollOut(FROM_CLIENT);
-            }
-            return true;
-        } catch (IOException e) {
-            failed(FROM_TARGET, e);
-            return false;
+            return out.flip();
         } finally {
             header.release();
         }
@@ -239,25 +228,31 @@ final class UringConnection extends RelayedConnection implements IoUringIoHandle
             release();
             return;
         }
-        switch (kind) {
-            case CONNECT -> connected(res);
-            case POLL_IN -> {
-                if (res < 0) {
-                    close("poll failed: " + UringSockets.strerror(res));
-                } else {
-                    readable(dir, res);
+        try {
+            switch (kind) {
+                case CONNECT -> connected(res);
+                case POLL_IN -> {
+                    if (res < 0) {
+                        close("poll failed: " + UringSockets.strerror(res));
+                    } else {
+                        readable(dir, res);
+                    }
                 }
-            }
-            case POLL_OUT -> {
-                if (res < 0) {
-                    close("poll failed: " + UringSockets.strerror(res));
-                } else {
-                    writable(dir);
+                case POLL_OUT -> {
+                    if (res < 0) {
+                        close("poll failed: " + UringSockets.strerror(res));
+                    } else {
+                        writable(dir);
+                    }
                 }
+                case RECV -> received(dir, res);
+                case SEND -> sent(dir, res);
+                default -> { }
             }
-            case RECV -> received(dir, res);
-            case SEND -> sent(dir, res);
-            default -> { }
+        } catch (RuntimeException e) {
+            // A fault of ours must not leave the connection hanging with its sockets open.
+            ForwardRuntime.LOG.warn("connection {} failed: {}", id(), e.toString(), e);
+            close("internal error: " + e);
         }
     }
 
