@@ -249,10 +249,10 @@ final class UringConnection extends RelayedConnection implements IoUringIoHandle
                 case SEND -> sent(dir, res);
                 default -> { }
             }
-        } catch (RuntimeException e) {
+        } catch (RuntimeException fault) {
             // A fault of ours must not leave the connection hanging with its sockets open.
-            ForwardRuntime.LOG.warn("connection {} failed: {}", id(), e.toString(), e);
-            close("internal error: " + e);
+            ForwardRuntime.LOG.warn("connection {} failed: {}", id(), fault.toString(), fault);
+            close("internal error: " + fault);
         }
     }
 
